@@ -1,0 +1,1 @@
+"""Accounts: Himaya's user model (organisations and grants come later)."""

@@ -1,0 +1,1 @@
+"""Core: site-wide pages, base template, static assets and shared helpers."""
