@@ -1,0 +1,1 @@
+"""OpenFisca variables: the observation's inputs, then one module per ruleset."""

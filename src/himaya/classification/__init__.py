@@ -1,0 +1,1 @@
+"""Classification of observations by the rules engine (``himaya_rules``), for the platform."""
