@@ -13,7 +13,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 
 from . import explain
 from .codes import Verdict
-from .evaluate import _parameters_at, decide, epoch_of, epochs, run_one, run_simulation
+from .evaluate import decide, epoch_of, epochs, parameters_at, run_one, run_simulation
 from .inputs import FIELDS, FieldError, parse_columns, parse_one
 from .messages import VERDICT_LABELS, reason_text
 from .rulesets import RULESETS, Ruleset
@@ -136,7 +136,7 @@ def classify_one(
         hazardous_conditions=bool(values["has_hazard"][0]) if chosen.statistical else None,
         age=age if age >= 0 else None,
         _inputs=inputs,
-        _parameters=_parameters_at(system, epoch),
+        _parameters=parameters_at(system, epoch),
         _root=chosen.parameter_root,
         _explained=_explained(verdict, rules, age, bool(values["working"][0])),
     )

@@ -71,7 +71,7 @@ def _formulas(system: TaxBenefitSystem) -> dict[str, Formula | None]:
 
 
 @cache
-def _parameters_at(system: TaxBenefitSystem, epoch: str) -> Any:
+def parameters_at(system: TaxBenefitSystem, epoch: str) -> Any:
     return system.parameters(epoch)
 
 
@@ -83,7 +83,7 @@ class _Child:
 
     def __init__(self, system: TaxBenefitSystem, inputs: dict[str, np.ndarray], epoch: str):
         self._formulas = _formulas(system)
-        self._parameters = _parameters_at(system, epoch)
+        self._parameters = parameters_at(system, epoch)
         self._values = dict(inputs)
 
     def _at(self, period: Any) -> Any:

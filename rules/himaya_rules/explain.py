@@ -79,14 +79,14 @@ CODE_LABELS: dict[str, dict[str, str]] = {
 T = dict[str, str]
 TEMPLATES: dict[str, T] = {
     "ma.worst_form": {
-        "fr": "Cet enfant a {age} ans et se trouve dans une pire forme de travail des enfants ({worst}) ; elle est interdite avant {majority} ans ({citation}).",
-        "ar": "يبلغ هذا الطفل {age} سنة ويوجد في شكل من أسوأ أشكال تشغيل الأطفال ({worst})؛ وهو محظور قبل سن {majority} سنة ({citation}).",
-        "en": "This child is {age} and is in a worst form of child labour ({worst}); it is forbidden under {majority} ({citation}).",
+        "fr": "Cet enfant a {age} ans et se trouve dans une pire forme de travail des enfants ({worst}) ; elle est interdite avant {majority} ans (C182, art. 3 ; Code pénal).",
+        "ar": "يبلغ هذا الطفل {age} سنة ويوجد في شكل من أسوأ أشكال تشغيل الأطفال ({worst})؛ وهو محظور قبل سن {majority} سنة (الاتفاقية 182، المادة 3؛ القانون الجنائي).",
+        "en": "This child is {age} and is in a worst form of child labour ({worst}); it is forbidden under {majority} (C182, art. 3; Penal Code).",
     },
     "ma.hazardous": {
-        "fr": "Cet enfant a {age} ans et travaille dans des conditions dangereuses ({hazards}) ; ce travail est interdit avant {hazardous_age} ans ({citation}).",
-        "ar": "يبلغ هذا الطفل {age} سنة ويشتغل في ظروف خطيرة ({hazards})؛ وهذا الشغل محظور قبل سن {hazardous_age} سنة ({citation}).",
-        "en": "This child is {age} and works in hazardous conditions ({hazards}); such work is forbidden under {hazardous_age} ({citation}).",
+        "fr": "Cet enfant a {age} ans et travaille dans des conditions dangereuses ({hazards}) ; ce travail est interdit avant {hazardous_age} ans (Code du travail, art. 179 à 181 ; décret 2-10-183).",
+        "ar": "يبلغ هذا الطفل {age} سنة ويشتغل في ظروف خطيرة ({hazards})؛ وهذا الشغل محظور قبل سن {hazardous_age} سنة (مدونة الشغل، المواد 179 إلى 181؛ المرسوم 2.10.183).",
+        "en": "This child is {age} and works in hazardous conditions ({hazards}); such work is forbidden under {hazardous_age} (Labour Code, arts. 179–181; Decree 2-10-183).",
     },
     "ma.below_minimum_age": {
         "fr": "Cet enfant a {age} ans ; l'âge minimum d'admission à l'emploi est {employment_age} ans (Code du travail, art. 143).",
@@ -273,7 +273,6 @@ def facts(
             hazardous_age=p.minimum_age.hazardous_work,
             employment_age=p.minimum_age.employment,
             night_age=p.minimum_age.night_work,
-            citation="C182, art. 3" if language != "ar" else "الاتفاقية 182، المادة 3",
         )
         if p.domestic_work.in_force:
             values.update(

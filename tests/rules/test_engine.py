@@ -201,3 +201,15 @@ def test_python_values_are_accepted_on_the_single_path() -> None:
         }
     )
     assert (result.id, result.verdict, result.rules) == ("7", "hazardous", ("ma.hazardous",))
+
+
+def test_each_explanation_quotes_its_own_law() -> None:
+    hazardous = classify_one(
+        {"id": "k", "observed_on": "2024-05-01", "age": "16", "hazards": "heights"}
+    )
+    assert "179" in hazardous.explanation("fr")[0] and "C182" not in hazardous.explanation("fr")[0]
+    assert "179" in hazardous.explanation("en")[0] and "179" in hazardous.explanation("ar")[0]
+    worst = classify_one(
+        {"id": "k", "observed_on": "2024-05-01", "age": "16", "worst_forms": "trafficking"}
+    )
+    assert "C182" in worst.explanation("fr")[0] and "traite" in worst.explanation("fr")[0]
