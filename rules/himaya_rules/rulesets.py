@@ -7,7 +7,7 @@ thresholds dated parameters (``parameters/``), its options parameter sets
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -113,12 +113,20 @@ def verdicts(
     return out
 
 
-_SDG_RULES = (
-    Rule("sdg.economic_activity", "sdg_economic_activity", Verdict.CHILD_LABOUR),
-    Rule("sdg.household_chores", "sdg_household_chores", Verdict.CHILD_LABOUR),
-    Rule("sdg.hazardous_conditions", "sdg_hazardous_conditions", Verdict.CHILD_LABOUR),
-    Rule("sdg.below_thresholds", "sdg_below_thresholds", Verdict.NOT_CHILD_LABOUR),
-    Rule("sdg.out_of_scope", "sdg_out_of_scope", Verdict.OUT_OF_SCOPE),
+#: The statistical definition; its MICS5 variant differs only by a parameter set.
+SDG = Ruleset(
+    name="sdg-8.7.1",
+    parameter_root="sdg",
+    rules=(
+        Rule("sdg.economic_activity", "sdg_economic_activity", Verdict.CHILD_LABOUR),
+        Rule("sdg.household_chores", "sdg_household_chores", Verdict.CHILD_LABOUR),
+        Rule("sdg.hazardous_conditions", "sdg_hazardous_conditions", Verdict.CHILD_LABOUR),
+        Rule("sdg.below_thresholds", "sdg_below_thresholds", Verdict.NOT_CHILD_LABOUR),
+        Rule("sdg.out_of_scope", "sdg_out_of_scope", Verdict.OUT_OF_SCOPE),
+    ),
+    decided_variable="sdg_decided",
+    fallback=Verdict.NOT_CHILD_LABOUR,
+    statistical=True,
 )
 
 RULESETS: dict[str, Ruleset] = {
@@ -167,21 +175,10 @@ RULESETS: dict[str, Ruleset] = {
                 ),
             ),
         ),
-        Ruleset(
-            name="sdg-8.7.1",
-            parameter_root="sdg",
-            rules=_SDG_RULES,
-            decided_variable="sdg_decided",
-            fallback=Verdict.NOT_CHILD_LABOUR,
-            statistical=True,
-        ),
-        Ruleset(
+        SDG,
+        replace(
+            SDG,
             name="sdg-8.7.1-mics5",
-            parameter_root="sdg",
-            rules=_SDG_RULES,
-            decided_variable="sdg_decided",
-            fallback=Verdict.NOT_CHILD_LABOUR,
-            statistical=True,
             option_file="sdg-8.7.1-mics5.yaml",
             citation_overrides={
                 "sdg.economic_activity": "MICS5 child labour module; 18th ICLS resolution (2008)",

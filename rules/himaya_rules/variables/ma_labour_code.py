@@ -100,10 +100,15 @@ def _domestic(child, period, parameters):
     return decidable & child("ma_domestic", period), law
 
 
-def _domestic_minor_allowed(child, period, parameters, law):
-    """Aged from the domestic minimum age up to majority: 16–17 in the transition."""
+def _domestic_minor_allowed(child, period, parameters):
+    """Domestic workers aged from the domestic minimum age up to majority:
+    16–17 during the transition, nobody once the minimum is 18 or before the law."""
+    domestic, law = _domestic(child, period, parameters)
+    if not law.in_force:
+        return domestic, law
     age = child("age", period)
-    return (age >= law.minimum_age) & (age < parameters(period).ma.minimum_age.majority)
+    majority = parameters(period).ma.minimum_age.majority
+    return domestic & (age >= law.minimum_age) & (age < majority), law
 
 
 class ma_domestic_below_age(Variable):
@@ -128,11 +133,8 @@ class ma_domestic_no_authorisation(Variable):
     reference = "Loi 19-12"
 
     def formula(child, period, parameters):
-        domestic, law = _domestic(child, period, parameters)
-        if not law.in_force:
-            return domestic
-        allowed = _domestic_minor_allowed(child, period, parameters, law)
-        return domestic & allowed & ~child("guardian_authorisation", period)
+        allowed, _ = _domestic_minor_allowed(child, period, parameters)
+        return allowed & ~child("guardian_authorisation", period)
 
 
 class ma_domestic_hours(Variable):
@@ -143,15 +145,10 @@ class ma_domestic_hours(Variable):
     reference = "Loi 19-12"
 
     def formula(child, period, parameters):
-        domestic, law = _domestic(child, period, parameters)
+        allowed, law = _domestic_minor_allowed(child, period, parameters)
         if not law.in_force:
-            return domestic
-        allowed = _domestic_minor_allowed(child, period, parameters, law)
-        return (
-            domestic
-            & allowed
-            & (child("economic_hours_week", period) > law.weekly_hours_cap_minors)
-        )
+            return allowed
+        return allowed & (child("economic_hours_week", period) > law.weekly_hours_cap_minors)
 
 
 class ma_adult(Variable):
