@@ -27,3 +27,124 @@ def pytest_report_header() -> str:
     from django.db import connection
 
     return f"database: {connection.vendor}"
+
+
+# --- A small world: geography, organisations, one user per role --------------------
+
+
+class World:
+    """Two regions' worth of geography and the people of the journey.
+
+    ``other_*`` users belong to another organisation, another territory or
+    another role; scope tests use them to prove they get nothing.
+    """
+
+    def __init__(self) -> None:
+        from himaya.accounts.models import Organisation, OrganisationKind, Role, User
+        from himaya.geography.models import Commune
+        from himaya.geography.testing import load_small_geography
+
+        load_small_geography()
+        communes = list(Commune.objects.order_by("code"))
+        self.commune = communes[0]
+        self.province = self.commune.province
+        self.region = self.commune.region
+        # A commune in another region (for territory leaks).
+        self.far_commune = next(c for c in communes if c.region_id != self.region.code)
+        # A commune of another province in the same region, if any.
+        self.near_commune = next(
+            (
+                c
+                for c in communes
+                if c.region_id == self.region.code and c.province_id != self.province.code
+            ),
+            self.far_commune,
+        )
+
+        def org(name: str, kind: str, territory: str) -> Organisation:
+            return Organisation.objects.create(name=name, kind=kind, territory_code=territory)
+
+        self.association = org("Association Amal", OrganisationKind.ASSOCIATION, self.region.code)
+        self.other_association = org(
+            "Association Nour", OrganisationKind.ASSOCIATION, self.region.code
+        )
+        self.inspectorate = org(
+            "Inspection du travail", OrganisationKind.INSPECTORATE, self.region.code
+        )
+        self.ministry = org("Ministère", OrganisationKind.MINISTRY, "")
+        self.school = org("École Al Massira", OrganisationKind.SCHOOL, self.province.code)
+        self.other_school = org("École Ibn Sina", OrganisationKind.SCHOOL, self.province.code)
+        self.social_protection = org(
+            "Bureau AMO", OrganisationKind.SOCIAL_PROTECTION, self.region.code
+        )
+        self.training_centre = org(
+            "Centre OFPPT", OrganisationKind.TRAINING_CENTRE, self.region.code
+        )
+        self.far_school = org(
+            "École lointaine", OrganisationKind.SCHOOL, self.far_commune.province_id
+        )
+
+        def user(
+            username: str, role: str, organisation: Organisation | None, territory: str
+        ) -> User:
+            return User.objects.create_user(
+                username=username,
+                password=USER_PASSWORD,
+                role=role,
+                organisation=organisation,
+                territory_code=territory,
+            )
+
+        self.worker = user("worker", Role.SOCIAL_WORKER, self.association, self.province.code)
+        self.supervisor = user("supervisor", Role.SUPERVISOR, self.association, self.region.code)
+        self.inspector = user("inspector", Role.INSPECTOR, self.inspectorate, self.region.code)
+        self.provider = user("school", Role.PROVIDER, self.school, self.province.code)
+        self.analyst = user("analyst", Role.ANALYST, self.ministry, "")
+        self.administrator = user("administrator", Role.ADMINISTRATOR, self.ministry, "")
+        self.other_org_worker = user(
+            "other_org", Role.SOCIAL_WORKER, self.other_association, self.region.code
+        )
+        self.other_territory_worker = user(
+            "other_territory", Role.SOCIAL_WORKER, self.association, self.far_commune.province_id
+        )
+        self.other_provider = user(
+            "other_school", Role.PROVIDER, self.other_school, self.province.code
+        )
+
+    def identify(self, actor: Any = None, **observation: Any) -> Any:
+        """Identify a 13-year-old boy at work in the world's commune (child labour)."""
+        import datetime
+
+        from himaya.cases.services import (
+            ChildIn,
+            HouseholdIn,
+            ObservationIn,
+            identification_record,
+            today,
+        )
+
+        fields: dict[str, Any] = {
+            "observed_on": today(),
+            "economic_hours_week": 20.0,
+            "sector": "trade",
+        }
+        fields.update(observation)
+        born = today() - datetime.timedelta(days=13 * 366)
+        return identification_record(
+            actor=actor or self.worker,
+            household=HouseholdIn(commune=self.commune.code, guardian_name="Fatima Amrani"),
+            child=ChildIn(
+                first_name_ar="يوسف",
+                family_name_ar="العمراني",
+                first_name_latin="Youssef",
+                family_name_latin="El Amrani",
+                sex="M",
+                birth_date=born,
+            ),
+            observation=ObservationIn(**fields),
+        )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return World()

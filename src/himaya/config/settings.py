@@ -33,6 +33,11 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name: str, *, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/himaya
 BASE_DIR = PACKAGE_DIR.parent.parent  # repository root
 VAR_DIR = Path(os.environ.get("HIMAYA_VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +53,10 @@ ALLOWED_HOSTS = env_list("HIMAYA_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 INSTALLED_APPS = [
     "himaya.core",
     "himaya.accounts",
+    "himaya.geography",
+    "himaya.audit",
+    "himaya.cases",
+    "himaya.workspace",
     "himaya.classification",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "himaya.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -116,6 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["himaya.accounts.backends.ThrottledModelBackend"]
+# After this many failed logins for one username (or from one address) within
+# the window, further attempts are refused until the window has passed.
+HIMAYA_LOGIN_MAX_FAILURES = env_int("HIMAYA_LOGIN_MAX_FAILURES", default=5)
+HIMAYA_LOGIN_WINDOW_MINUTES = env_int("HIMAYA_LOGIN_WINDOW_MINUTES", default=15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -148,6 +163,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Africa/Casablanca"
+
+# --- Casework -------------------------------------------------------------------
+#: The ruleset every identification is classified against (himaya_rules.RULESETS).
+HIMAYA_RULESET = os.environ.get("HIMAYA_RULESET", "ma-labour-code")
+#: Days between follow-up visits; a case is overdue the day after.
+HIMAYA_FOLLOW_UP_EVERY_DAYS = env_int("HIMAYA_FOLLOW_UP_EVERY_DAYS", default=30)
+#: "Out of child labour" closure: this many consecutive good follow-ups, each at
+#: least this many days after the one before.
+HIMAYA_CLOSURE_FOLLOW_UPS = env_int("HIMAYA_CLOSURE_FOLLOW_UPS", default=2)
+HIMAYA_CLOSURE_MIN_DAYS_APART = env_int("HIMAYA_CLOSURE_MIN_DAYS_APART", default=30)
 
 # --- Static files --------------------------------------------------------------
 STATIC_URL = "static/"

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from himaya.accounts.forms import ThrottledAuthenticationForm
 from himaya.config.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,9 +22,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("", include("himaya.core.urls")),
+    path("cases/", include("himaya.cases.urls")),
+    path("work/", include("himaya.workspace.urls")),
+    path("geo/", include("himaya.geography.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
