@@ -1,5 +1,5 @@
 # Himaya: set-up, run, test and benchmark. Works on a fresh Debian machine as root.
-#   make run     install, migrate, create the demo admin, start worker + server
+#   make run     install, migrate, load the geography and the demo data, start worker + server
 #   make test    install, then ruff, mypy, pytest on SQLite and on PostgreSQL
 #   make bench   run every bench/bench_*.py
 #   make lint    ruff + mypy only
@@ -63,9 +63,12 @@ $(STATIC_STAMP): $(PY_STAMP) $(NODE_STAMP) $(STATIC_SOURCES)
 	$(HIMAYA) collectstatic --noinput --clear -v 0
 	touch $@
 
+# A second run on the same database starts in seconds: the geography load is
+# skipped when unchanged and the demo data when children exist.
 run: install
 	$(HIMAYA) migrate --noinput
-	HIMAYA_DEBUG=1 $(HIMAYA) ensure-demo-admin
+	$(HIMAYA) load_geography
+	HIMAYA_DEBUG=1 $(HIMAYA) seed-demo --children 5000 --if-empty
 	HIMAYA_DEBUG=1 HIMAYA=$(HIMAYA) scripts/run.sh
 
 test:

@@ -28,8 +28,15 @@ cat <<MSG
   Himaya: http://$ADDRESS/
   API docs: http://$ADDRESS/api/docs
 
-  Demo login (local only):
-    admin / himaya-admin   (superuser)
+  Demo logins (local only; \`make run\` seeds 5,000 synthetic children).
+  Password for all: himaya-demo
+    worker-01       social worker (association, region 01): identifies children, follows cases
+    inspector-01    labour inspector (region 01): identifies working children, refers them
+    supervisor-01   case supervisor: approves assessments and closures, region 01's caseload
+    school-01       service provider (a school): answers the referrals addressed to it
+    analyst-01      analyst: region 01's figures, never names ("analyst": whole country)
+    admin-01        administrator: organisations and users in /admin/ ("admin": superuser)
+  Other regions: the same names with 02 ... 12.
 
   Task worker: himaya db_worker. Stop everything with Ctrl-C.
 

@@ -1,5 +1,6 @@
 """Fixtures shared by the whole test suite."""
 
+import functools
 from typing import Any
 
 import pytest
@@ -27,6 +28,15 @@ def pytest_report_header() -> str:
     from django.db import connection
 
     return f"database: {connection.vendor}"
+
+
+@functools.cache
+def password_hash() -> str:
+    """USER_PASSWORD hashed once per test session: Argon2 costs about 0.2 s a hash,
+    and the world's ten users would otherwise pay it in every test."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(USER_PASSWORD)
 
 
 # --- A small world: geography, organisations, one user per role --------------------
@@ -87,9 +97,9 @@ class World:
         def user(
             username: str, role: str, organisation: Organisation | None, territory: str
         ) -> User:
-            return User.objects.create_user(
+            return User.objects.create(
                 username=username,
-                password=USER_PASSWORD,
+                password=password_hash(),
                 role=role,
                 organisation=organisation,
                 territory_code=territory,

@@ -4,13 +4,18 @@ Playwright cannot download its own browser here; it drives /usr/bin/chromium
 (``make test`` installs the Debian package). Override with HIMAYA_CHROMIUM.
 """
 
+from __future__ import annotations
+
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+if TYPE_CHECKING:
+    from tests.conftest import World
 
 # Playwright's sync API runs an event loop in the test thread; Django would then
 # refuse ORM calls from tests as "async-unsafe".
@@ -47,3 +52,10 @@ def page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def browser_world(request: pytest.FixtureRequest) -> World:
+    """The test suite's ``world`` (tests/conftest.py), on the live server's database."""
+    world: World = request.getfixturevalue("world")
+    return world

@@ -23,7 +23,7 @@ def test_home_in_french_then_switch_to_arabic(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/ar/$"))
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    expect(page.get_by_text("نظام معلومات لمكافحة عمل الأطفال.")).to_be_visible()
+    expect(page.get_by_text("نظام معلومات لمكافحة تشغيل الأطفال.")).to_be_visible()
 
 
 def test_log_in_through_the_form(page: Page, user: Any, user_password: str) -> None:

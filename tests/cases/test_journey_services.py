@@ -14,7 +14,11 @@ from himaya.core.errors import ApplicationError, InvalidInput
 
 
 def _follow_up(world: Any, case: Any, on: datetime.date, **fields: Any) -> Any:
-    values = {"observed_on": on, "in_school_or_training": True, "economic_hours_week": 0.0}
+    values: dict[str, Any] = {
+        "observed_on": on,
+        "in_school_or_training": True,
+        "economic_hours_week": 0.0,
+    }
     values.update(fields)
     return services.follow_up_record(
         actor=world.worker, case=case, observation=services.ObservationIn(**values)
@@ -28,14 +32,20 @@ def test_the_whole_journey(world: Any) -> None:
     assert case is not None and case.status == CaseStatus.IDENTIFIED
     assert result.observation.citations and result.observation.rules == ["ma.below_minimum_age"]
 
-    services.case_assess(actor=world.worker, case=case, risk_level="medium", assessment="Travaille au souk.")
+    services.case_assess(
+        actor=world.worker, case=case, risk_level="medium", assessment="Travaille au souk."
+    )
     assert case.status == CaseStatus.IDENTIFIED and case.assessment_submitted
     services.case_approve_assessment(actor=world.supervisor, case=case)
     assert case.status == CaseStatus.ASSESSED
 
     with pytest.raises(ApplicationError):
-        services.referral_send(actor=world.worker, case=case, service="education", provider=world.school)
-    services.case_record_consent(actor=world.worker, case=case, child_consent=True, guardian_consent=True)
+        services.referral_send(
+            actor=world.worker, case=case, service="education", provider=world.school
+        )
+    services.case_record_consent(
+        actor=world.worker, case=case, child_consent=True, guardian_consent=True
+    )
     referral = services.referral_send(
         actor=world.worker, case=case, service="education", provider=world.school
     )

@@ -1,6 +1,7 @@
 """Pages, language handling, login and the API contract."""
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -32,7 +33,7 @@ def test_home_in_arabic_is_right_to_left(client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert "نظام معلومات لمكافحة عمل الأطفال." in html
+    assert "نظام معلومات لمكافحة تشغيل الأطفال." in html
 
 
 def test_home_in_english(client: Client) -> None:
@@ -75,7 +76,7 @@ def test_login_with_a_wrong_password_shows_an_error(client: Client, user: Any) -
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="alert"' in html
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in html
+    assert "Veuillez saisir un nom d’utilisateur et un mot de passe corrects" in html
     assert "_auth_user_id" not in client.session
 
 
@@ -110,3 +111,65 @@ def test_api_docs_use_local_assets_only(client: Client) -> None:
 
     assert response.status_code == 200
     assert "cdn" not in response.content.decode().lower()
+
+
+# --- The site shell: where each role lands, messages, layout -----------------------
+
+
+def test_home_sends_each_role_to_its_own_page(client: Client, world: Any) -> None:
+    for user, page in (
+        (world.worker, "/fr/work/"),
+        (world.inspector, "/fr/work/"),
+        (world.supervisor, "/fr/work/"),
+        (world.provider, "/fr/work/inbox/"),
+        (world.analyst, "/fr/work/dashboard/"),
+    ):
+        client.force_login(user)
+        response = client.get("/fr/")
+        assert response.status_code == 302, user
+        assert response["Location"] == page, user
+        assert client.get(page).status_code == 200
+
+
+def test_home_stays_the_welcome_page_for_other_accounts(client: Client, world: Any) -> None:
+    client.force_login(world.administrator)
+
+    response = client.get("/en/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You are logged in as administrator." in html
+    assert "Main navigation" not in html  # no page of its own: no links
+
+
+def test_the_header_names_the_user_organisation_and_role(client: Client, world: Any) -> None:
+    client.force_login(world.provider)
+
+    html = client.get("/en/work/inbox/").content.decode()
+
+    assert '<span class="site-account__name">school</span>' in html
+    assert '<span class="site-account__detail">École Al Massira</span>' in html
+    assert '<span class="site-account__detail">Service provider</span>' in html
+    assert '<button type="submit" class="link-button">Log out</button>' in html
+
+
+def test_every_page_has_a_messages_area(client: Client) -> None:
+    for url in ("/fr/", "/fr/accounts/login/"):
+        html = client.get(url).content.decode()
+        assert '<div class="messages" role="status">' in html
+
+
+def test_the_stylesheet_uses_logical_properties_only() -> None:
+    """Physical directions would not follow the page into right-to-left."""
+    from pathlib import Path
+
+    import himaya.core
+
+    css = (Path(himaya.core.__file__).parent / "static/himaya/site.css").read_text()
+    physical = re.compile(
+        r"(?:margin|padding|border)-(?:left|right|top|bottom)\b"
+        r"|(?<![-\w])(?:left|right|top|bottom)\s*:"
+        r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)"
+        r"|(?<![-\w])(?:width|height)\s*:"
+    )
+    assert physical.findall(css) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -38,3 +38,9 @@ def _failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
 @receiver(user_logged_in)
 def _logged_in(sender: Any, user: Any, **kwargs: Any) -> None:
     services.login_success_record(user=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        services.logout_record(user=user)

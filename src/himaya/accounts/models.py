@@ -67,8 +67,15 @@ PROVIDER_KINDS = frozenset(SERVICE_OF_KIND)
 
 
 def territory_level(code: str) -> str:
-    """ "country", "region", "province" or "commune", from the shape of an HCP code."""
-    return {0: "country", 2: "region", 6: "province", 11: "commune"}.get(len(code), "invalid")
+    """ "country", "region", "province" or "commune", from the shape of an HCP code.
+
+    Communes have 12 characters (``01.511.05.19``), or 11 for the cities divided
+    into arrondissements (``01.511.01.0``). The prefectures of arrondissements
+    of Casablanca also have 12 (``06.141.01.00``) but no commune, so reading
+    them as a commune finds the same (nothing)."""
+    return {0: "country", 2: "region", 6: "province", 11: "commune", 12: "commune"}.get(
+        len(code), "invalid"
+    )
 
 
 class Organisation(models.Model):
@@ -77,7 +84,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     #: Where it works (HCP code; "" for the whole country). A provider's
     #: territory is where it takes referrals from.
-    territory_code = models.CharField(_("territory"), max_length=11, blank=True, db_index=True)
+    territory_code = models.CharField(_("territory"), max_length=12, blank=True, db_index=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -113,7 +120,7 @@ class User(AbstractUser):
         related_name="members",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
-    territory_code = models.CharField(_("territory"), max_length=11, blank=True)
+    territory_code = models.CharField(_("territory"), max_length=12, blank=True)
 
     @property
     def territory_level(self) -> str:

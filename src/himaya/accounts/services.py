@@ -40,6 +40,10 @@ def login_success_record(*, user: User) -> None:
     audit_record(event=AuditEvent.LOGIN, actor=user)
 
 
+def logout_record(*, user: User) -> None:
+    audit_record(event=AuditEvent.LOGOUT, actor=user)
+
+
 @transaction.atomic
 def api_token_create(*, user: User, name: str = "") -> str:
     """Create a token and return its key; only its digest is kept."""

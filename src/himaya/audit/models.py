@@ -1,7 +1,8 @@
 """The audit log: who did what to which record, when, from which address.
 
-Append-only: the model refuses updates and deletes, and database triggers
-(migration 0002) refuse them too, on SQLite and PostgreSQL alike.
+Append-only: the model and its querysets refuse updates and deletes, and
+database triggers (migration 0002) refuse them too: UPDATE on SQLite and
+PostgreSQL, DELETE on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from himaya.audit.events import AuditEvent
 
 class AppendOnlyError(Exception):
     pass
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """``filter(...).update()`` and ``.delete()`` bypass the model's methods: refuse them too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit entries cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit entries cannot be deleted")
 
 
 class AuditEntry(models.Model):
@@ -39,6 +50,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("record"), max_length=40, blank=True)
     child_id = models.BigIntegerField(_("child"), null=True, blank=True, db_index=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

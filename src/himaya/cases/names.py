@@ -11,17 +11,22 @@ _ARABIC_FOLD = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
 )
 _SPACES = re.compile(r"\s+")
+# Apostrophes vanish (M'Barek, Mbarek); hyphens and dots separate words.
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc`]")
+_SEPARATORS = re.compile(r"[-.]")
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents or Arabic diacritics, folded letter variants, single spaces."""
+    # Presentation forms (text copied from PDFs) become ordinary letters first.
+    text = unicodedata.normalize("NFKC", text)
     text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
     decomposed = unicodedata.normalize("NFKD", text)
     text = "".join(
         c for c in decomposed if not unicodedata.combining(c) or "\u0600" <= c <= "\u06ff"
     )
     text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"[-'’.]", " ", text)
+    text = _SEPARATORS.sub(" ", _APOSTROPHES.sub("", text))
     return _SPACES.sub(" ", text).strip()
 
 

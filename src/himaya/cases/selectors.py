@@ -124,6 +124,18 @@ def child_get_for_user(*, user: User, child_id: int) -> Child:
     return child
 
 
+def observation_get_for_user(*, user: User, observation_id: int) -> Observation:
+    """An observation of a child the user may see."""
+    observation = (
+        Observation.objects.filter(child__in=child_visible_to(user), pk=observation_id)
+        .select_related("child")
+        .first()
+    )
+    if observation is None:
+        raise NotFound()
+    return observation
+
+
 def referral_get_for_user(*, user: User, referral_id: int) -> Referral:
     referral = (
         referral_visible_to(user)
@@ -193,7 +205,7 @@ def overdue_follow_ups(*, user: User, on: date) -> QuerySet[Case]:
 
 
 def approvals_waiting(*, user: User) -> QuerySet[Case]:
-    if user.role != Role.SUPERVISOR:
+    if getattr(user, "role", "") != Role.SUPERVISOR:
         return Case.objects.none()
     return (
         case_visible_to(user)
@@ -205,9 +217,10 @@ def approvals_waiting(*, user: User) -> QuerySet[Case]:
 
 
 def referrals_waiting(*, user: User) -> QuerySet[Referral]:
-    """Providers: referrals to answer or to deliver. Caseworkers: referrals not yet answered."""
-    referrals = referral_visible_to(user)
-    if user.role == Role.PROVIDER:
+    """Providers: referrals to answer or to deliver. Caseworkers: referrals not yet answered.
+    Referrals of closed cases no longer wait (they cannot be answered)."""
+    referrals = referral_visible_to(user).exclude(case__status=CaseStatus.CLOSED)
+    if getattr(user, "role", "") == Role.PROVIDER:
         referrals = referrals.filter(status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
     else:
         referrals = referrals.filter(status=ReferralStatus.SENT)

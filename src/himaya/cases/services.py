@@ -46,7 +46,7 @@ from himaya.cases.models import (
     Sex,
 )
 from himaya.cases.names import search_text
-from himaya.core.errors import ApplicationError, InvalidInput
+from himaya.core.errors import ApplicationError, InvalidInput, NotFound
 from himaya.geography.models import Commune
 from himaya_rules import Classification, ObservationError, classify_one, reason_text
 from himaya_rules.codes import HAZARDS, SECTORS, WORST_FORMS
@@ -111,6 +111,11 @@ def _require_casework(actor: User) -> None:
         raise ApplicationError(NOT_A_CASEWORKER, code="forbidden", status=403)
 
 
+def _require_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise ApplicationError(CASE_CLOSED, code="case_closed")
+
+
 def _organisation_id(actor: User) -> int:
     if actor.organisation_id is None:
         raise ApplicationError(NOT_A_CASEWORKER, code="forbidden", status=403)
@@ -139,6 +144,15 @@ def _transition(case: Case, target: str, actor: User) -> None:
 
 def _event(case: Case, actor: User, kind: str, detail: dict[str, Any] | None = None) -> None:
     CaseEvent.objects.create(case=case, actor=actor, kind=kind, detail=detail or {})
+
+
+def _is_latest(case: Case, observation: Observation) -> bool:
+    """True unless the case has an observation of a later day than this one."""
+    return not (
+        case.observations.exclude(pk=observation.pk)
+        .filter(observed_on__gt=observation.observed_on)
+        .exists()
+    )
 
 
 def _in_territory(actor: User, commune: Commune) -> bool:
@@ -364,6 +378,11 @@ def identification_record(
     """Register (or reuse) the household and child, classify the observation, save
     it, and open a case when the child is in child labour. All or nothing."""
     _require_casework(actor)
+    # Callers fetch existing records through the scoped selectors; refuse
+    # anything of another organisation all the same (defence in depth).
+    for record in (existing_child, existing_household):
+        if record is not None and record.organisation_id != actor.organisation_id:
+            raise NotFound()
     errors: dict[str, list[Any]] = {}
     commune: Commune | None = None
     if existing_child is None:
@@ -387,7 +406,10 @@ def identification_record(
             data=observation, birth_date=birth, estimated=estimated, sex=sex
         )
     except InvalidInput as invalid:
-        errors.update(invalid.errors)
+        # The engine may also refuse a field already refused above (a birth date
+        # in the future, a bad sex code): keep our message, which says more.
+        for name, messages in invalid.errors.items():
+            errors.setdefault(name, messages)
         result = None
     if errors or result is None or commune is None:
         raise InvalidInput(errors)
@@ -441,9 +463,10 @@ def identification_record(
     if open_case is None and saved.in_child_labour:
         open_case = _case_open(actor=actor, child=existing_child, observation=saved)
     elif open_case is not None:
-        open_case.verdict = result.verdict
-        open_case.sector = observation.sector or open_case.sector
-        open_case.save(update_fields=["verdict", "sector", "updated_at"])
+        if _is_latest(open_case, saved):
+            open_case.verdict = result.verdict
+            open_case.sector = observation.sector or open_case.sector
+            open_case.save(update_fields=["verdict", "sector", "updated_at"])
         _event(
             open_case, actor, "observation", {"observation": saved.pk, "verdict": result.verdict}
         )
@@ -486,6 +509,7 @@ def _case_open(*, actor: User, child: Child, observation: Observation) -> Case:
 @transaction.atomic
 def case_assess(*, actor: User, case: Case, risk_level: str, assessment: str) -> Case:
     _require_casework(actor)
+    _require_open(case)
     if case.status != CaseStatus.IDENTIFIED:
         raise ApplicationError(TRANSITION_NOT_ALLOWED, code="transition_not_allowed")
     errors: dict[str, list[Any]] = {}
@@ -518,6 +542,7 @@ def case_assess(*, actor: User, case: Case, risk_level: str, assessment: str) ->
 
 @transaction.atomic
 def case_approve_assessment(*, actor: User, case: Case) -> Case:
+    _require_open(case)
     if not case.assessment_submitted or case.status != CaseStatus.IDENTIFIED:
         raise ApplicationError(NO_ASSESSMENT, code="no_assessment")
     _transition(case, CaseStatus.ASSESSED, actor)
@@ -535,7 +560,14 @@ def case_assign(*, actor: User, case: Case, assignee: User) -> Case:
         raise ApplicationError(ROLE_NOT_ALLOWED, code="role_not_allowed", status=403)
     if not case.is_open:
         raise ApplicationError(CASE_CLOSED, code="case_closed")
-    if assignee.organisation_id != case.organisation_id or assignee.role not in CASEWORK_ROLES:
+    # The assignee must be able to open the case: same organisation, a
+    # caseworker, active, and working in a territory that covers the case.
+    if (
+        assignee.organisation_id != case.organisation_id
+        or assignee.role not in CASEWORK_ROLES
+        or not assignee.is_active
+        or assignee.territory_code not in ("", case.region_id, case.province_id, case.commune_id)
+    ):
         raise InvalidInput({"assignee": [ASSIGNEE_INVALID]})
     old = case.assigned_to_id
     case.assigned_to = assignee
@@ -649,6 +681,7 @@ def _provider_moves_case(case: Case, target: str, actor: User) -> None:
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral) -> Referral:
     _require_provider(actor, referral)
+    _require_open(referral.case)
     if referral.status != ReferralStatus.SENT:
         raise ApplicationError(REFERRAL_NOT_SENT, code="already_answered")
     referral.status, referral.responded_on = ReferralStatus.ACCEPTED, today()
@@ -665,6 +698,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
 @transaction.atomic
 def referral_refuse(*, actor: User, referral: Referral, reason: str) -> Referral:
     _require_provider(actor, referral)
+    _require_open(referral.case)
     if referral.status != ReferralStatus.SENT:
         raise ApplicationError(REFERRAL_NOT_SENT, code="already_answered")
     if not reason.strip():
@@ -692,6 +726,7 @@ def referral_deliver(
     *, actor: User, referral: Referral, delivered_on: date | None = None, note: str = ""
 ) -> Referral:
     _require_provider(actor, referral)
+    _require_open(referral.case)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ApplicationError(REFERRAL_NOT_ACCEPTED, code="not_accepted")
     delivered_on = delivered_on or today()
@@ -748,10 +783,12 @@ def follow_up_record(*, actor: User, case: Case, observation: ObservationIn) -> 
         commune=where,
         result=result,
     )
-    observed_on = saved.observed_on
-    case.verdict = result.verdict
-    case.next_follow_up_on = observed_on + timedelta(days=settings.HIMAYA_FOLLOW_UP_EVERY_DAYS)
-    case.save(update_fields=["verdict", "next_follow_up_on", "updated_at"])
+    if _is_latest(case, saved):  # a visit entered late does not undo a newer one
+        case.verdict = result.verdict
+        case.next_follow_up_on = saved.observed_on + timedelta(
+            days=settings.HIMAYA_FOLLOW_UP_EVERY_DAYS
+        )
+        case.save(update_fields=["verdict", "next_follow_up_on", "updated_at"])
     detail = {
         "observation": saved.pk,
         "verdict": result.verdict,
@@ -800,7 +837,10 @@ def _check_closure(case: Case, reason: str, transferred_to: Organisation | None)
     if reason == ClosureReason.TURNED_18 and workflow.age_on(case.child.birth_date, today()) < 18:
         raise InvalidInput({"reason": [NOT_18_YET]})
     if reason == ClosureReason.MOVED and (
-        transferred_to is None or transferred_to.kind in PROVIDER_KINDS
+        transferred_to is None
+        or transferred_to.kind in PROVIDER_KINDS
+        or not transferred_to.active
+        or transferred_to.pk == case.organisation_id
     ):
         raise InvalidInput({"transferred_to": [TRANSFER_REQUIRED]})
 
@@ -844,6 +884,7 @@ def case_request_closure(
 
 @transaction.atomic
 def case_approve_closure(*, actor: User, case: Case) -> Case:
+    _require_open(case)
     if not case.closure_requested_reason:
         raise ApplicationError(NO_CLOSURE_REQUESTED, code="no_closure_requested")
     reason = case.closure_requested_reason
@@ -877,6 +918,7 @@ def case_approve_closure(*, actor: User, case: Case) -> Case:
 def case_reject_closure(*, actor: User, case: Case, note: str = "") -> Case:
     if actor.role != Role.SUPERVISOR:
         raise ApplicationError(ROLE_NOT_ALLOWED, code="role_not_allowed", status=403)
+    _require_open(case)
     if not case.closure_requested_reason:
         raise ApplicationError(NO_CLOSURE_REQUESTED, code="no_closure_requested")
     reason = case.closure_requested_reason
@@ -904,6 +946,14 @@ def case_view(*, user: User, case_id: int) -> Case:
     case = case_get_for_user(user=user, case_id=case_id)
     audit_record(event=AuditEvent.CASE_VIEWED, actor=user, obj=case, child_id=case.child_id)
     return case
+
+
+def child_view(*, user: User, child_id: int) -> Child:
+    from himaya.cases.selectors import child_get_for_user
+
+    child = child_get_for_user(user=user, child_id=child_id)
+    audit_record(event=AuditEvent.CHILD_VIEWED, actor=user, obj=child, child_id=child.pk)
+    return child
 
 
 def referral_view(*, user: User, referral_id: int) -> Referral:

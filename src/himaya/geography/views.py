@@ -5,7 +5,7 @@ A region ``<select name="region">`` with
 ``?region=01`` and gets the ``<option>`` list of its provinces; a province
 select does the same with ``geography:communes`` and ``?province=01.511``.
 ``selected`` marks one option as chosen. Unknown codes give only the empty
-option.
+option. Only units within (or containing) the user's territory are offered.
 """
 
 from __future__ import annotations
@@ -18,11 +18,26 @@ from django.views.decorators.http import require_GET
 from himaya.geography import selectors
 
 
+def _within(user: object, code: str) -> bool:
+    """Whether the unit ``code`` lies within, or contains, the user's territory
+    (HCP codes are hierarchical: compare them part by part)."""
+    territory = getattr(user, "territory_code", "") or ""
+    if not territory:
+        return True
+    mine, theirs = territory.split("."), code.split(".")
+    shorter = min(len(mine), len(theirs))
+    return mine[:shorter] == theirs[:shorter]
+
+
 @login_required
 @require_GET
 def provinces(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "").strip()
-    options = selectors.province_list(region) if region else []
+    options = (
+        [p for p in selectors.province_list(region) if _within(request.user, p.code)]
+        if region
+        else []
+    )
     return render(
         request,
         "geography/options.html",
@@ -34,7 +49,11 @@ def provinces(request: HttpRequest) -> HttpResponse:
 @require_GET
 def communes(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("province", "").strip()
-    options = selectors.commune_list(province) if province else []
+    options = (
+        [c for c in selectors.commune_list(province) if _within(request.user, c.code)]
+        if province
+        else []
+    )
     return render(
         request,
         "geography/options.html",

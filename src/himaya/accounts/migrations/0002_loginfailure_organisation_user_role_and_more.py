@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('name_ar', models.CharField(blank=True, max_length=200, verbose_name='name in Arabic')),
                 ('kind', models.CharField(choices=[('ministry', 'Ministry'), ('inspectorate', 'Labour inspectorate'), ('association', 'Association'), ('school', 'School'), ('second_chance_school', 'Second-chance school'), ('training_centre', 'Vocational training centre'), ('social_protection', 'Social protection office'), ('health_centre', 'Health centre'), ('child_protection', 'Child protection unit'), ('court', 'Court (prosecutor for minors)')], max_length=32, verbose_name='kind')),
-                ('territory_code', models.CharField(blank=True, db_index=True, max_length=11, verbose_name='territory')),
+                ('territory_code', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='territory')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='territory_code',
-            field=models.CharField(blank=True, max_length=11, verbose_name='territory'),
+            field=models.CharField(blank=True, max_length=12, verbose_name='territory'),
         ),
         migrations.CreateModel(
             name='ApiToken',

@@ -1,0 +1,362 @@
+"""The case page: what it shows, the actions it offers each role, and each action's
+success and refusals (shown beside the fields, nothing saved)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+
+from himaya.audit.events import AuditEvent
+from himaya.audit.models import AuditEntry
+from himaya.cases import services
+from himaya.cases.models import CaseEvent, CaseStatus, Referral
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def case(world: Any) -> Any:
+    """Youssef's case, identified by the worker, with a CNIE and an RSU number."""
+    from himaya.cases.models import Household
+
+    case = world.identify().case
+    Household.objects.filter(pk=case.child.household_id).update(
+        guardian_cnie="BE123456", rsu_number="987654321"
+    )
+    return case
+
+
+def _as(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def _assessed(world: Any, case: Any) -> Any:
+    services.case_assess(actor=world.worker, case=case, risk_level="medium", assessment="Souk.")
+    services.case_approve_assessment(actor=world.supervisor, case=case)
+    return case
+
+
+def _consented(world: Any, case: Any) -> Any:
+    services.case_record_consent(
+        actor=world.worker, case=case, child_consent=True, guardian_consent=True
+    )
+    return case
+
+
+def _panels(html: str) -> set[str]:
+    return set(re.findall(r'<details class="panel" id="panel-([a-z_]+)"', html))
+
+
+def _field_error(html: str, field_id: str) -> str:
+    match = re.search(rf'<div class="field-error" id="{field_id}_error">(.*?)</div>', html, re.S)
+    assert match, f"no error beside {field_id}"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+# --- What the page shows -----------------------------------------------------------------
+
+
+def test_the_case_page_shows_the_child_household_verdict_and_timeline(
+    client: Client, world: Any, case: Any
+) -> None:
+    html = _as(client, world.worker).get(f"/en/cases/{case.pk}/").content.decode()
+
+    for text in (
+        "Youssef El Amrani",
+        "يوسف العمراني",
+        "Fatima Amrani",
+        "BE123456",  # identifiers: caseworkers only see this page
+        "987654321",
+        world.commune.name_fr,
+        "Child labour",
+        "Code du travail art. 143",  # the latest citation
+        "ma.below_minimum_age",
+        "Case opened; verdict: Child labour.",
+        "Identification",
+    ):
+        assert text in html, text
+    # The stepper: six statuses, the current one marked.
+    assert html.count('class="stepper__step') == 6
+    assert re.search(r'stepper__step--current" aria-current="step">\s*<span[^>]*>Identified', html)
+
+
+def test_viewing_the_case_page_is_audited(client: Client, world: Any, case: Any) -> None:
+    _as(client, world.worker).get(f"/fr/cases/{case.pk}/")
+
+    entry = AuditEntry.objects.get(event=AuditEvent.CASE_VIEWED)
+    assert (entry.actor, entry.child_id, entry.object_id) == (
+        world.worker,
+        case.child_id,
+        str(case.pk),
+    )
+
+
+def test_the_actions_offered_follow_the_role_and_the_status(
+    client: Client, world: Any, case: Any
+) -> None:
+    url = f"/fr/cases/{case.pk}/"
+    worker = _panels(_as(client, world.worker).get(url).content.decode())
+    assert worker == {"assess", "consent", "request_closure"}
+    supervisor = _panels(_as(client, world.supervisor).get(url).content.decode())
+    assert supervisor == {"assess", "consent", "request_closure", "assign"}
+
+    services.case_assess(actor=world.worker, case=case, risk_level="high", assessment="Souk.")
+    supervisor = _panels(client.get(url).content.decode())
+    assert "approve_assessment" in supervisor
+    services.case_approve_assessment(actor=world.supervisor, case=case)
+    worker_html = _as(client, world.worker).get(url).content.decode()
+    assert _panels(worker_html) == {"consent", "refer", "follow_up", "request_closure"}
+    # No referral form before the consent, but what to do first.
+    assert 'name="refer-provider"' not in worker_html
+    assert "Enregistrez le consentement de l’enfant et du tuteur avant toute orientation." in (
+        worker_html
+    )
+
+
+# --- Actions ------------------------------------------------------------------------------
+
+
+def test_assess_then_approve(client: Client, world: Any, case: Any) -> None:
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/assess/",
+        {"assess-risk_level": "high", "assess-assessment": "Porte des charges au souk."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/fr/cases/{case.pk}/"
+    case.refresh_from_db()
+    assert case.assessment_submitted and case.risk_level == "high"
+
+    response = _as(client, world.supervisor).post(f"/fr/cases/{case.pk}/assessment/approve/")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ASSESSED
+    html = client.get(response["Location"]).content.decode()
+    assert 'class="message message--success"' in html
+
+
+def test_an_incomplete_assessment_is_shown_again_with_its_errors(
+    client: Client, world: Any, case: Any
+) -> None:
+    events = CaseEvent.objects.count()
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/assess/", {"assess-risk_level": "extreme", "assess-assessment": ""}
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _field_error(html, "id_assess-risk_level")
+    assert _field_error(html, "id_assess-assessment")
+    assert '<details class="panel" id="panel-assess" open>' in html
+    assert 'role="alert"' in html and 'href="#id_assess-assessment"' in html
+    assert CaseEvent.objects.count() == events
+    case.refresh_from_db()
+    assert not case.assessment_submitted
+
+
+def test_a_refused_action_shows_the_services_message_in_the_users_language(
+    client: Client, world: Any, case: Any
+) -> None:
+    # The worker may not approve an assessment (and none is waiting).
+    response = _as(client, world.worker).post(f"/ar/cases/{case.pk}/assessment/approve/")
+
+    assert response.status_code == 400
+    with translation.override("ar"):
+        expected = str(services.NO_ASSESSMENT)
+    assert escape(expected) in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IDENTIFIED
+
+
+def test_consent_then_refer_with_the_providers_of_the_service(
+    client: Client, world: Any, case: Any
+) -> None:
+    _assessed(world, case)
+    _as(client, world.worker)
+
+    refused = client.post(
+        f"/fr/cases/{case.pk}/refer/",
+        {"refer-service": "education", "refer-provider": str(world.school.pk)},
+    )
+    assert refused.status_code == 400
+    assert escape(str(services.CONSENT_MISSING)) in refused.content.decode()
+    assert not Referral.objects.exists()
+
+    response = client.post(
+        f"/fr/cases/{case.pk}/consent/",
+        {"consent-child_consent": "on", "consent-guardian_consent": "on"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.consent_given
+
+    page = client.get(f"/fr/cases/{case.pk}/").content.decode()
+    assert 'name="refer-provider"' in page
+    assert world.school.name in page and world.training_centre.name in page
+    assert world.far_school.name not in page  # does not serve the child's commune
+    assert f'hx-get="/fr/cases/{case.pk}/providers/"' in page
+
+    options = client.get(
+        f"/fr/cases/{case.pk}/providers/", {"refer-service": "education"}, headers=HTMX
+    ).content.decode()
+    assert options.startswith("<select") and 'id="id_refer-provider"' in options
+    assert world.school.name in options and world.other_school.name in options
+    assert world.training_centre.name not in options and world.far_school.name not in options
+
+    response = client.post(
+        f"/fr/cases/{case.pk}/refer/",
+        {"refer-service": "education", "refer-provider": str(world.school.pk), "refer-note": "CE2"},
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.provider, referral.note) == (world.school, "CE2")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REFERRED
+
+
+def test_a_provider_of_another_service_is_refused_beside_the_field(
+    client: Client, world: Any, case: Any
+) -> None:
+    _consented(world, _assessed(world, case))
+
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/refer/",
+        {"refer-service": "education", "refer-provider": str(world.training_centre.pk)},
+    )
+
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "id_refer-provider")
+    assert not Referral.objects.exists()
+
+
+def test_justice_is_refused_beside_the_service(client: Client, world: Any) -> None:
+    from himaya.accounts.models import Organisation, OrganisationKind
+
+    court = Organisation.objects.create(
+        name="Tribunal", kind=OrganisationKind.COURT, territory_code=world.region.code
+    )
+    case = _consented(world, _assessed(world, world.identify().case))
+
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/refer/",
+        {"refer-service": "justice", "refer-provider": str(court.pk)},
+    )
+
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "id_refer-service") == escape(
+        str(services.JUSTICE_WORST_FORMS)
+    )
+
+
+def _follow_up_data(on: datetime.date, **changes: str) -> dict[str, str]:
+    data = {
+        "follow_up-observed_on": on.isoformat(),
+        "follow_up-economic_hours_week": "0",
+        "follow_up-in_school_or_training": "yes",
+    }
+    data.update(changes)
+    return data
+
+
+def test_follow_up_needs_to_know_about_school(client: Client, world: Any, case: Any) -> None:
+    _assessed(world, case)
+    _as(client, world.worker)
+
+    response = client.post(
+        f"/fr/cases/{case.pk}/follow-up/",
+        _follow_up_data(services.today(), **{"follow_up-in_school_or_training": ""}),
+    )
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "id_follow_up-in_school_or_training")
+    assert case.observations.count() == 1
+
+    response = client.post(f"/fr/cases/{case.pk}/follow-up/", _follow_up_data(services.today()))
+    assert response.status_code == 302
+    assert case.observations.count() == 2
+    case.refresh_from_db()
+    assert case.next_follow_up_on is not None
+
+
+def test_request_closure_as_moved_needs_the_receiving_organisation(
+    client: Client, world: Any, case: Any
+) -> None:
+    _as(client, world.worker)
+
+    response = client.post(f"/fr/cases/{case.pk}/closure/request/", {"closure-reason": "moved"})
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "id_closure-transferred_to") == escape(
+        str(services.TRANSFER_REQUIRED)
+    )
+    page = response.content.decode()
+    assert world.other_association.name in page
+    assert f'<option value="{world.school.pk}"' not in page  # providers are not offered
+
+    response = client.post(
+        f"/fr/cases/{case.pk}/closure/request/",
+        {"closure-reason": "moved", "closure-transferred_to": str(world.other_association.pk)},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.closure_requested_reason == "moved" and case.is_open
+
+    html = _as(client, world.supervisor).get(f"/fr/cases/{case.pk}/").content.decode()
+    assert {"approve_closure"} <= _panels(html)
+    response = client.post(
+        f"/fr/cases/{case.pk}/closure/reject/", {"reject_closure-note": "Vérifier l'adresse."}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.closure_requested_reason == "" and case.is_open
+
+
+def test_out_of_child_labour_too_early_is_refused(client: Client, world: Any, case: Any) -> None:
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/closure/request/", {"closure-reason": "out_of_child_labour"}
+    )
+
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "id_closure-reason")
+    case.refresh_from_db()
+    assert case.closure_requested_reason == ""
+
+
+def test_the_supervisor_reassigns_within_the_organisation(
+    client: Client, world: Any, case: Any
+) -> None:
+    _as(client, world.supervisor)
+    page = client.get(f"/fr/cases/{case.pk}/").content.decode()
+    assert f'<option value="{world.other_org_worker.pk}"' not in page
+
+    response = client.post(f"/fr/cases/{case.pk}/assign/", {"assign-assignee": world.supervisor.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == world.supervisor
+
+    response = client.post(
+        f"/fr/cases/{case.pk}/assign/", {"assign-assignee": world.other_org_worker.pk}
+    )
+    assert response.status_code == 400
+    assert _field_error(response.content.decode(), "id_assign-assignee")
+
+
+def test_the_worker_cannot_reassign(client: Client, world: Any, case: Any) -> None:
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/assign/", {"assign-assignee": world.supervisor.pk}
+    )
+
+    assert response.status_code == 400
+    assert escape(str(services.ROLE_NOT_ALLOWED)) in response.content.decode()
+    case.refresh_from_db()
+    assert case.assigned_to == world.worker
+
+
+def test_actions_are_post_only(client: Client, world: Any, case: Any) -> None:
+    _as(client, world.worker)
+    for action in ("assess", "consent", "refer", "follow-up", "closure/request", "assign"):
+        assert client.get(f"/fr/cases/{case.pk}/{action}/").status_code == 405
