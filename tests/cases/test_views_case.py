@@ -360,3 +360,38 @@ def test_actions_are_post_only(client: Client, world: Any, case: Any) -> None:
     _as(client, world.worker)
     for action in ("assess", "consent", "refer", "follow-up", "closure/request", "assign"):
         assert client.get(f"/fr/cases/{case.pk}/{action}/").status_code == 405
+
+
+def test_the_follow_up_form_is_drawn_when_its_panel_is_opened(
+    client: Client, world: Any, case: Any
+) -> None:
+    _assessed(world, case)
+    page = _as(client, world.worker).get(f"/fr/cases/{case.pk}/").content.decode()
+    form_url = f"/fr/cases/{case.pk}/follow-up/form/"
+    assert f'hx-get="{form_url}"' in page and f'href="{form_url}"' in page
+    assert 'name="follow_up-observed_on"' not in page
+
+    fragment = client.get(form_url, headers=HTMX).content.decode()
+    assert 'name="follow_up-observed_on"' in fragment and "<html" not in fragment
+    assert f'action="/fr/cases/{case.pk}/follow-up/"' in fragment
+    full = client.get(form_url).content.decode()
+    assert 'name="follow_up-observed_on"' in full and "<html" in full
+
+
+def test_the_follow_up_form_is_not_offered_on_a_case_not_yet_assessed(
+    client: Client, world: Any, case: Any
+) -> None:
+    assert _as(client, world.worker).get(f"/fr/cases/{case.pk}/follow-up/form/").status_code == 404
+
+
+def test_a_follow_up_with_errors_comes_back_inline_and_open(
+    client: Client, world: Any, case: Any
+) -> None:
+    _assessed(world, case)
+    response = _as(client, world.worker).post(
+        f"/fr/cases/{case.pk}/follow-up/", {"follow_up-observed_on": "2999-01-01"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<details class="panel" id="panel-follow_up" open>' in html
+    assert 'name="follow_up-observed_on"' in html

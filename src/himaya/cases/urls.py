@@ -32,6 +32,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:case_id>/consent/", views.case_consent, name="consent"),
     path("<int:case_id>/refer/", views.case_refer, name="refer"),
     path("<int:case_id>/follow-up/", views.case_follow_up, name="follow_up"),
+    path("<int:case_id>/follow-up/form/", views.case_follow_up_form, name="follow_up_form"),
     path("<int:case_id>/closure/request/", views.case_request_closure, name="request_closure"),
     path("<int:case_id>/closure/approve/", views.case_approve_closure, name="approve_closure"),
     path("<int:case_id>/closure/reject/", views.case_reject_closure, name="reject_closure"),

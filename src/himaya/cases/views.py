@@ -685,6 +685,21 @@ def _action_view(panel: str, action: Action) -> Callable[[HttpRequest, int], Htt
     return view
 
 
+@login_required
+@require_GET
+@not_found_as_404
+def case_follow_up_form(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The follow-up form alone: the case page loads it when its panel is opened
+    (HTMX), or it is a page of its own without JavaScript. It shows no child data."""
+    user = _user(request)
+    case = selectors.case_get_for_user(user=user, case_id=case_id)
+    if not _panels(user, case).get("follow_up"):
+        raise Http404
+    context = {"case": case, "form": _panel_form("follow_up", user, case)}
+    template = "cases/_follow_up_form.html" if _htmx(request) else "cases/follow_up.html"
+    return render(request, template, context)
+
+
 case_assess = _action_view("assess", _assess)
 case_approve_assessment = _action_view("approve_assessment", _approve_assessment)
 case_consent = _action_view("consent", _consent)
