@@ -108,6 +108,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "himaya.sqlite3"),
+            # Write-ahead logging lets readers and the writer work at once; NORMAL
+            # sync is durable across application crashes (fsync at checkpoints).
+            # IMMEDIATE transactions take the write lock up front, so that two
+            # writers wait for each other instead of failing with "locked".
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+            "CONN_MAX_AGE": 60,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
