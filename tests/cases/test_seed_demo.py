@@ -209,7 +209,7 @@ def test_cases_follow_the_workflow(seeded: None) -> None:
             assert case.consent_given and case.consent_recorded_on is not None
         for referral in referrals:
             assert SERVICE_OF_KIND[referral.provider.kind] == referral.service
-            assert services.provider_serves(referral.provider, case.commune)
+            assert case.commune.lies_within(referral.provider.territory_code)
             assert case.opened_on <= referral.sent_on <= today
             if referral.service == "justice":
                 assert case.observations.get(kind="identification").verdict == "worst_form"

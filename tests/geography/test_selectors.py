@@ -73,3 +73,14 @@ def test_commune_search_puts_names_starting_with_the_query_first(
 def test_search_key_is_kept_on_save(small_geography: SmallGeography) -> None:
     commune = Commune.objects.get(code="01.571.01.11")
     assert commune.search_key == commune_search_key("Tétouan", "تطوان") == "tetouan | تطوان"
+
+
+def test_a_commune_lies_within_the_country_its_region_province_and_itself(
+    small_geography: SmallGeography,
+) -> None:
+    commune = Commune.objects.order_by("code")[0]
+    other = Commune.objects.exclude(region_id=commune.region_id)[0]
+    for code in ("", commune.region_id, commune.province_id, commune.code):
+        assert commune.lies_within(code)
+    assert not commune.lies_within(other.region_id)
+    assert not commune.lies_within(other.code)

@@ -155,11 +155,6 @@ def _is_latest(case: Case, observation: Observation) -> bool:
     )
 
 
-def _in_territory(actor: User, commune: Commune) -> bool:
-    code = actor.territory_code
-    return code in ("", commune.region_id, commune.province_id, commune.code)
-
-
 # --- Households and children ----------------------------------------------------
 
 
@@ -192,7 +187,7 @@ def _clean_household(data: HouseholdIn, actor: User) -> tuple[Commune | None, di
         errors["commune"] = [
             REQUIRED if not data.commune else UNKNOWN_CODE % {"value": data.commune}
         ]
-    elif not _in_territory(actor, commune):
+    elif not commune.lies_within(actor.territory_code):
         errors["commune"] = [COMMUNE_OUT_OF_TERRITORY]
     data.guardian_name = data.guardian_name.strip()
     if not data.guardian_name:
@@ -352,7 +347,7 @@ def _observation_commune(data: ObservationIn, fallback: Commune, actor: User) ->
     commune = Commune.objects.filter(code=data.commune).first()
     if commune is None:
         raise InvalidInput({"commune": [UNKNOWN_CODE % {"value": data.commune}]})
-    if not _in_territory(actor, commune):
+    if not commune.lies_within(actor.territory_code):
         raise InvalidInput({"commune": [COMMUNE_OUT_OF_TERRITORY]})
     return commune
 
@@ -566,7 +561,7 @@ def case_assign(*, actor: User, case: Case, assignee: User) -> Case:
         assignee.organisation_id != case.organisation_id
         or assignee.role not in CASEWORK_ROLES
         or not assignee.is_active
-        or assignee.territory_code not in ("", case.region_id, case.province_id, case.commune_id)
+        or not case.commune.lies_within(assignee.territory_code)
     ):
         raise InvalidInput({"assignee": [ASSIGNEE_INVALID]})
     old = case.assigned_to_id
@@ -610,10 +605,6 @@ def case_record_consent(
 # --- Referrals -------------------------------------------------------------------
 
 
-def provider_serves(provider: Organisation, commune: Commune) -> bool:
-    return provider.territory_code in ("", commune.region_id, commune.province_id, commune.code)
-
-
 @transaction.atomic
 def referral_send(
     *, actor: User, case: Case, service: str, provider: Organisation, note: str = ""
@@ -630,7 +621,7 @@ def referral_send(
         errors["service"] = [REQUIRED if not service else UNKNOWN_CODE % {"value": service}]
     elif provider.kind not in PROVIDER_KINDS or SERVICE_OF_KIND[provider.kind] != service:
         errors["provider"] = [PROVIDER_WRONG_SERVICE]
-    elif not provider.active or not provider_serves(provider, case.commune):
+    elif not provider.active or not case.commune.lies_within(provider.territory_code):
         errors["provider"] = [PROVIDER_OUT_OF_TERRITORY]
     if service == ServiceType.VOCATIONAL:
         age = workflow.age_on(case.child.birth_date, today())

@@ -153,6 +153,11 @@ class Commune(AdministrativeUnit):
         self.search_key = commune_search_key(self.name_fr, self.name_ar)
         super().save(*args, **kwargs)
 
+    def lies_within(self, territory_code: str) -> bool:
+        """Whether a territory ("" for the country, a region, province or commune
+        code) covers this commune."""
+        return territory_code in ("", self.region_id, self.province_id, self.code)
+
 
 class GeographyDataset(models.Model):
     """The versions last loaded, so that a reload with nothing new is skipped. One row."""
