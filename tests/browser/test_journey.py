@@ -98,6 +98,12 @@ def open_panel(page: Page, name: str) -> Locator:
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()
     expect(panel).to_have_attribute("open", "")
+    # Most panels draw their form when opened (HTMX): wait until it is in and settled,
+    # so that the controls inside it are wired up before they are used.
+    expect(panel.locator("form").first).to_be_visible()
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     return panel
 
 

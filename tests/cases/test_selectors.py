@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from himaya.accounts.models import Organisation, OrganisationKind, Role, User, territory_level
 from himaya.cases import selectors, services
-from himaya.cases.models import Case, CaseStatus, Referral
+from himaya.cases.models import Case, CaseStatus, Observation, Referral
 from himaya.cases.selectors import (
     CaseFilters,
     approvals_waiting,
@@ -569,3 +569,28 @@ def test_timeline_observations_and_referrals_of_a_case(world: Any, case: Case) -
     assert [e.kind for e in selectors.case_timeline(case)][0] == "opened"
     assert [o.kind for o in selectors.case_observations(case)] == ["identification"]
     assert selectors.case_referrals(case) == [referral]
+
+
+def test_the_reads_of_a_case_are_in_date_order_whatever_the_order_of_entry(
+    world: Any, case: Case
+) -> None:
+    # Sorted in Python (see case_observations): entered out of date order on purpose.
+    first, second = refer(world, case), refer(world, case)
+    today = services.today()
+    Referral.objects.filter(pk=first.pk).update(sent_on=today)
+    Referral.objects.filter(pk=second.pk).update(sent_on=today - datetime.timedelta(days=3))
+    identification = case.observations.get()
+    later = Observation.objects.get(pk=identification.pk)
+    later.pk = None
+    later.kind = "follow_up"
+    later.save()
+    Observation.objects.filter(pk=identification.pk).update(observed_on=later.observed_on)
+    Observation.objects.filter(pk=later.pk).update(
+        observed_on=later.observed_on - datetime.timedelta(days=10)
+    )
+
+    observations = selectors.case_observations(case)
+    assert [o.pk for o in observations] == [later.pk, identification.pk]  # oldest first
+    assert [r.pk for r in selectors.case_referrals(case)] == [first.pk, second.pk]  # newest
+    events = selectors.case_timeline(case)
+    assert [(e.at, e.pk) for e in events] == sorted((e.at, e.pk) for e in events)

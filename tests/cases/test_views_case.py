@@ -196,7 +196,7 @@ def test_consent_then_refer_with_the_providers_of_the_service(
     case.refresh_from_db()
     assert case.consent_given
 
-    page = client.get(f"/fr/cases/{case.pk}/").content.decode()
+    page = client.get(f"/fr/cases/{case.pk}/panels/refer/", headers=HTMX).content.decode()
     assert 'name="refer-provider"' in page
     assert world.school.name in page and world.training_centre.name in page
     assert world.far_school.name not in page  # does not serve the child's commune
@@ -362,26 +362,63 @@ def test_actions_are_post_only(client: Client, world: Any, case: Any) -> None:
         assert client.get(f"/fr/cases/{case.pk}/{action}/").status_code == 405
 
 
-def test_the_follow_up_form_is_drawn_when_its_panel_is_opened(
-    client: Client, world: Any, case: Any
+@pytest.mark.parametrize(
+    ("panel", "field", "action"),
+    [
+        ("assess", "assess-risk_level", "assess/"),
+        ("refer", "refer-provider", "refer/"),
+        ("follow_up", "follow_up-observed_on", "follow-up/"),
+        ("request_closure", "closure-reason", "closure/request/"),
+        ("assign", "assign-assignee", "assign/"),
+    ],
+)
+def test_a_panel_form_is_drawn_when_the_panel_is_opened(
+    client: Client, world: Any, case: Any, panel: str, field: str, action: str
 ) -> None:
-    _assessed(world, case)
-    page = _as(client, world.worker).get(f"/fr/cases/{case.pk}/").content.decode()
-    form_url = f"/fr/cases/{case.pk}/follow-up/form/"
+    if panel in ("refer", "follow_up"):
+        _consented(world, _assessed(world, case))
+    page = _as(client, world.supervisor).get(f"/fr/cases/{case.pk}/").content.decode()
+    form_url = f"/fr/cases/{case.pk}/panels/{panel}/"
     assert f'hx-get="{form_url}"' in page and f'href="{form_url}"' in page
-    assert 'name="follow_up-observed_on"' not in page
+    assert f'name="{field}"' not in page
 
     fragment = client.get(form_url, headers=HTMX).content.decode()
-    assert 'name="follow_up-observed_on"' in fragment and "<html" not in fragment
-    assert f'action="/fr/cases/{case.pk}/follow-up/"' in fragment
+    assert f'name="{field}"' in fragment and "<html" not in fragment
+    assert f'action="/fr/cases/{case.pk}/{action}"' in fragment
     full = client.get(form_url).content.decode()
-    assert 'name="follow_up-observed_on"' in full and "<html" in full
+    assert f'name="{field}"' in full and "<html" in full
+    assert f'href="/fr/cases/{case.pk}/"' in full  # back to the case
 
 
-def test_the_follow_up_form_is_not_offered_on_a_case_not_yet_assessed(
+def test_opening_a_panel_is_an_audited_view_of_the_case(
     client: Client, world: Any, case: Any
 ) -> None:
-    assert _as(client, world.worker).get(f"/fr/cases/{case.pk}/follow-up/form/").status_code == 404
+    _as(client, world.worker).get(f"/fr/cases/{case.pk}/panels/assess/", headers=HTMX)
+
+    entry = AuditEntry.objects.filter(event=AuditEvent.CASE_VIEWED).get()
+    assert (entry.actor, entry.object_id) == (world.worker, str(case.pk))
+
+
+@pytest.mark.parametrize(
+    ("who", "panel"),
+    [
+        ("worker", "follow_up"),  # not before the assessment is approved
+        ("worker", "refer"),  # nor before it
+        ("worker", "assign"),  # a supervisor's action
+        ("worker", "consent"),  # drawn with the page, not on its own
+        ("worker", "nonsense"),
+    ],
+)
+def test_a_panel_not_offered_is_not_found(
+    client: Client, world: Any, case: Any, who: str, panel: str
+) -> None:
+    response = _as(client, getattr(world, who)).get(f"/fr/cases/{case.pk}/panels/{panel}/")
+    assert response.status_code == 404
+
+
+def test_the_referral_panel_needs_the_consent_first(client: Client, world: Any, case: Any) -> None:
+    _assessed(world, case)
+    assert _as(client, world.worker).get(f"/fr/cases/{case.pk}/panels/refer/").status_code == 404
 
 
 def test_a_follow_up_with_errors_comes_back_inline_and_open(

@@ -77,7 +77,8 @@ def test_the_case_page_is_not_found(client: Client, world: Any, case: Any, who: 
 
     assert client.get(f"/fr/cases/{case.pk}/").status_code == 404
     assert client.get(f"/fr/cases/{case.pk}/providers/?refer-service=education").status_code == 404
-    assert client.get(f"/fr/cases/{case.pk}/follow-up/form/").status_code == 404
+    for panel in ("assess", "refer", "follow_up", "request_closure", "assign"):
+        assert client.get(f"/fr/cases/{case.pk}/panels/{panel}/").status_code == 404
     assert not AuditEntry.objects.filter(event=AuditEvent.CASE_VIEWED).exists()
 
 

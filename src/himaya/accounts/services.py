@@ -55,12 +55,11 @@ def api_token_create(*, user: User, name: str = "") -> str:
 
 def api_token_user(key: str) -> Any:
     """The active user owning this key, or None."""
-    token = (
-        ApiToken.objects.select_related("user", "user__organisation")
-        .filter(digest=ApiToken.digest_of(key), user__is_active=True)
-        .first()
-    )
-    if token is None:
+    try:
+        token = ApiToken.objects.select_related("user").get(
+            digest=ApiToken.digest_of(key), user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

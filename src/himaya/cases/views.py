@@ -524,6 +524,36 @@ def _panel_form(name: str, user: User, case: Case, data: Any = None) -> CaseForm
     return ConfirmForm(data, prefix=name)
 
 
+#: Panels whose form is drawn only when the panel is opened (``case_panel``): their
+#: selects come from the directory and their widgets cost more to render than the
+#: rest of the page. The small ones (consent, approvals) are drawn with the page.
+LAZY_PANELS = ("assess", "refer", "follow_up", "request_closure", "assign")
+
+
+@dataclass(frozen=True)
+class LazyPanel:
+    name: str
+    title: str
+    template: str
+    form: CaseForm | None = None  # given when the panel comes back with errors
+
+
+def _panel_title(name: str, user: User) -> str:
+    supervisor = user.role == Role.SUPERVISOR
+    titles = {
+        "assess": _("Record the assessment"),
+        "refer": _("Refer to a service"),
+        "follow_up": _("Record a follow-up visit"),
+        "request_closure": _("Close the case") if supervisor else _("Request the closure"),
+        "assign": _("Reassign the case"),
+    }
+    return str(titles[name])
+
+
+def _lazy_panel(name: str, user: User, form: CaseForm | None = None) -> LazyPanel:
+    return LazyPanel(name, _panel_title(name, user), f"cases/panels/{name}.html", form)
+
+
 def _case_page(
     request: HttpRequest,
     user: User,
@@ -535,13 +565,15 @@ def _case_page(
 ) -> HttpResponse:
     panels = _panels(user, case)
     forms: dict[str, CaseForm] = {}
+    lazy: dict[str, LazyPanel] = {}
     for name, shown in panels.items():
         if not shown or (name == "refer" and not case.consent_given):
             continue
-        if bound is not None and bound[0] == name:
-            forms[name] = bound[1]
+        form = bound[1] if bound is not None and bound[0] == name else None
+        if name in LAZY_PANELS:
+            lazy[name] = _lazy_panel(name, user, form)
         else:
-            forms[name] = _panel_form(name, user, case)
+            forms[name] = form or _panel_form(name, user, case)
     observations = selectors.case_observations(case)
     latest = observations[-1] if observations else None
     latest_rules = list(zip(latest.rules, latest.citations, strict=False)) if latest else []
@@ -556,7 +588,9 @@ def _case_page(
         "latest_rules": latest_rules,
         "referrals": selectors.case_referrals(case),
         "panels": panels,
+        "any_panel": any(panels.values()),
         "forms": forms,
+        "lazy": lazy,
         "open_panel": bound[0] if bound is not None else "",
         "error_summary": _error_summary([bound[1]] if bound else [], errors),
         "transferred_to": case.transferred_to if case.transferred_to_id else None,
@@ -688,15 +722,18 @@ def _action_view(panel: str, action: Action) -> Callable[[HttpRequest, int], Htt
 @login_required
 @require_GET
 @not_found_as_404
-def case_follow_up_form(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The follow-up form alone: the case page loads it when its panel is opened
-    (HTMX), or it is a page of its own without JavaScript. It shows no child data."""
+def case_panel(request: HttpRequest, case_id: int, panel: str) -> HttpResponse:
+    """One action panel's form: the case page loads it when the panel is opened
+    (HTMX), or it is a page of its own without JavaScript."""
     user = _user(request)
-    case = selectors.case_get_for_user(user=user, case_id=case_id)
-    if not _panels(user, case).get("follow_up"):
+    if panel not in LAZY_PANELS:
         raise Http404
-    context = {"case": case, "form": _panel_form("follow_up", user, case)}
-    template = "cases/_follow_up_form.html" if _htmx(request) else "cases/follow_up.html"
+    case = services.case_view(user=user, case_id=case_id)  # the assessment form shows case data
+    if not _panels(user, case).get(panel) or (panel == "refer" and not case.consent_given):
+        raise Http404
+    form = _panel_form(panel, user, case)
+    context = {"case": case, "panel": _lazy_panel(panel, user, form), "form": form}
+    template = f"cases/panels/{panel}.html" if _htmx(request) else "cases/panel.html"
     return render(request, template, context)
 
 
