@@ -25,6 +25,18 @@ from .engine import (
 from .inputs import FIELDS, FieldError
 from .messages import LANGUAGES, VERDICT_LABELS, reason_text
 from .rulesets import RULESETS
+from .sanctions import (
+    BREACH_OF_RULE,
+    BREACHES,
+    Breach,
+    Fine,
+    RepeatPeriod,
+    breaches_of,
+    fine_for,
+    is_repeat,
+    repeat_period,
+    skips_advice,
+)
 
 __all__ = [
     "FIELDS",
@@ -46,4 +58,15 @@ __all__ = [
     "classify_one",
     "reason_text",
     "resolve",
+    # Sanctions of the breaches, for the labour inspectorate's follow-up.
+    "BREACHES",
+    "BREACH_OF_RULE",
+    "Breach",
+    "Fine",
+    "RepeatPeriod",
+    "breaches_of",
+    "fine_for",
+    "is_repeat",
+    "repeat_period",
+    "skips_advice",
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "himaya.cases",
     "himaya.workspace",
     "himaya.classification",
+    "himaya.inspection",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

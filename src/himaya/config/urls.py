@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("himaya.core.urls")),
     path("cases/", include("himaya.cases.urls")),
     path("work/", include("himaya.workspace.urls")),
+    path("inspection/", include("himaya.inspection.urls")),
     path("geo/", include("himaya.geography.urls")),
     path(
         "accounts/login/",

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import Role, User
+from himaya.inspection.selectors import is_inspection_staff
 
 
 def does_casework(user: Any) -> bool:
@@ -69,6 +70,14 @@ def nav_links(user: Any) -> list[NavLink]:
         add("workspace:my_work", _("My work"), "workspace:my_work_section")
         add("cases:list", _("Cases"), "cases:detail")
         add("cases:identify", _("Identify a child"))
+    if is_inspection_staff(user):
+        add(
+            "inspection:establishments",
+            _("Establishments"),
+            "inspection:establishment",
+            "inspection:establishment_create",
+            "inspection:establishment_import",
+        )
     if sees_dashboard(user):
         add("workspace:dashboard", _("Dashboard"))
     if is_provider(user):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InspectionConfig(AppConfig):
+    name = "himaya.inspection"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,126 @@
+"""Pages of the labour inspectorate: the register of establishments.
+
+Thin views: reads through ``inspection.selectors`` (scope), changes through
+``inspection.services`` and ``inspection.imports``. Pages are for the staff of
+an inspection office only; anybody else gets "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from himaya.accounts.models import User
+from himaya.cases.views import _error_summary, _take_errors, not_found_as_404
+from himaya.core.errors import ApplicationError
+from himaya.inspection import imports, selectors, services
+from himaya.inspection.forms import EstablishmentFilterForm, EstablishmentForm, ImportForm
+
+P = ParamSpec("P")
+PAGE_SIZE = 25
+
+
+def inspection_staff_required(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Pages for inspectors and supervisors of an inspection office; others: 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not selectors.is_inspection_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # behind inspection_staff_required: never, but typed
+        raise Http404
+    return user
+
+
+@login_required
+@inspection_staff_required
+@require_GET
+def establishment_list(request: HttpRequest) -> HttpResponse:
+    form = EstablishmentFilterForm(request.GET or None)
+    establishments = selectors.establishment_list_for_user(
+        user=_user(request), filters=form.filters()
+    )
+    page = Paginator(establishments, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "inspection/establishment_list.html", context)
+
+
+@login_required
+@inspection_staff_required
+@require_GET
+@not_found_as_404
+def establishment_detail(request: HttpRequest, establishment_id: int) -> HttpResponse:
+    establishment = selectors.establishment_get_for_user(
+        user=_user(request), establishment_id=establishment_id
+    )
+    return render(request, "inspection/establishment_detail.html", {"establishment": establishment})
+
+
+@login_required
+@inspection_staff_required
+@require_http_methods(["GET", "POST"])
+def establishment_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = EstablishmentForm(request.POST or None, user=user)
+    errors: list[str] = []
+    if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
+        try:
+            establishment = services.establishment_create(actor=user, data=form.to_input())
+        except ApplicationError as error:
+            errors = _take_errors([form], error)
+        else:
+            messages.success(request, _("The establishment was added to the register."))
+            return HttpResponseRedirect(
+                reverse("inspection:establishment", args=[establishment.pk])
+            )
+    refreshed = "refresh" in request.POST
+    status = 400 if request.method == "POST" and not refreshed else 200
+    context = {
+        "form": form,
+        "error_summary": [] if refreshed else _error_summary([form], errors),
+        "refresh": True,
+    }
+    return render(request, "inspection/establishment_form.html", context, status=status)
+
+
+@login_required
+@inspection_staff_required
+@require_http_methods(["GET", "POST"])
+def establishment_import(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = imports.establishments_import(actor=user, source=form.cleaned_data["file"])
+        except ApplicationError as error:
+            errors = _take_errors([form], error)
+    status = 400 if request.method == "POST" and report is None else 200
+    context = {
+        "form": ImportForm() if report is not None else form,
+        "report": report,
+        "error_summary": _error_summary([form], errors) if report is None else [],
+    }
+    return render(request, "inspection/establishment_import.html", context, status=status)
