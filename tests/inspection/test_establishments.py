@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -198,6 +199,10 @@ def test_the_register_pages_for_an_inspector(client: Client, world: Any) -> None
     assert VALID_ICE in page and establishment.commune.name in page
     arabic = client.get(f"/ar/inspection/establishments/{establishment.pk}/").content.decode()
     assert 'dir="rtl"' in arabic
+    # In Arabic too, the ICE number is typed left to right.
+    form = client.get("/ar/inspection/establishments/new/").content.decode()
+    ice_input = re.search(r'<input[^>]*name="ice"[^>]*>', form)
+    assert ice_input and 'dir="ltr"' in ice_input.group(0)
 
 
 def test_adding_an_establishment_through_the_page(client: Client, world: Any) -> None:

@@ -99,7 +99,7 @@ def _hours_input() -> forms.NumberInput:
     return forms.NumberInput(attrs={"step": "0.5", "min": "0", "inputmode": "decimal"})
 
 
-def _code_input(**attrs: str) -> forms.TextInput:
+def code_input(**attrs: str) -> forms.TextInput:
     """Identifiers: left to right in every language, no autocompletion."""
     return forms.TextInput(
         attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false", **attrs}
@@ -279,21 +279,21 @@ class HouseholdForm(TerritoryFields):
         label=_("Guardian's phone"),
         required=False,
         max_length=20,
-        widget=_code_input(type="tel", inputmode="tel"),
+        widget=code_input(type="tel", inputmode="tel"),
         help_text=_("Digits only, e.g. 0612345678."),
     )
     guardian_cnie = forms.CharField(
         label=_("Guardian's CNIE number"),
         required=False,
         max_length=10,
-        widget=_code_input(),
+        widget=code_input(),
         help_text=_("One or two letters followed by digits, e.g. BE123456."),
     )
     rsu_number = forms.CharField(
         label=_("RSU social registry number"),
         required=False,
         max_length=20,
-        widget=_code_input(inputmode="numeric"),
+        widget=code_input(inputmode="numeric"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -350,7 +350,7 @@ class ChildForm(CaseForm):
         label=_("Massar student code"),
         required=False,
         max_length=10,
-        widget=_code_input(),
+        widget=code_input(),
         help_text=_("One letter followed by nine digits, e.g. J130012345."),
     )
 

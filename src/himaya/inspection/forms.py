@@ -9,17 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import User
-from himaya.cases.forms import ALL, CHOOSE, CaseForm, TerritoryFields
+from himaya.cases.forms import ALL, CHOOSE, CaseForm, TerritoryFields, code_input
 from himaya.cases.models import SECTOR_CHOICES
 from himaya.inspection.selectors import EstablishmentFilters
 from himaya.inspection.services import EstablishmentIn
 
 #: Largest file accepted by the import page (the command line has no limit).
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def _code_input(**attrs: str) -> forms.TextInput:
-    return forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", **attrs})
 
 
 class EstablishmentForm(TerritoryFields):
@@ -29,7 +25,7 @@ class EstablishmentForm(TerritoryFields):
         label=_("ICE number"),
         required=False,
         max_length=20,
-        widget=_code_input(inputmode="numeric"),
+        widget=code_input(inputmode="numeric"),
         help_text=_("15 digits. Leave blank for an informal workplace."),
     )
     sector = forms.ChoiceField(label=_("Sector"), choices=[("", CHOOSE), *SECTOR_CHOICES])
@@ -43,7 +39,7 @@ class EstablishmentForm(TerritoryFields):
         label=_("Contact phone"),
         required=False,
         max_length=20,
-        widget=_code_input(type="tel", inputmode="tel"),
+        widget=code_input(type="tel", inputmode="tel"),
         help_text=_("Digits only, e.g. 0612345678."),
     )
 
