@@ -195,7 +195,7 @@ def bad_rows(commune: str, far_commune: str) -> list[tuple[str, str, Any]]:
         (row(workers="-3"), "workers", services.WORKERS_NEGATIVE),
         (row(workers="many"), "workers", imports.WORKERS_NOT_WHOLE),
         (row(workers="2.5"), "workers", imports.WORKERS_NOT_WHOLE),
-        (row(workers="99999999999"), "workers", imports.WORKERS_TOO_LARGE),
+        (row(workers="99999999999"), "workers", services.WORKERS_TOO_MANY),
         (row(contact_phone="06-12"), "contact_phone", PHONE_FORMAT),
         (row(contact_phone="call me"), "contact_phone", PHONE_FORMAT),
     ]

@@ -89,7 +89,7 @@ COMMUNE_OUT_OF_TERRITORY = _("This commune is outside your territory.")
 _CNIE = re.compile(r"[A-Z]{1,2}[0-9]{1,8}")
 _MASSAR = re.compile(r"[A-Z][0-9]{9}")
 _DIGITS = re.compile(r"[0-9]{1,20}")
-_PHONE = re.compile(r"\+?[0-9]{9,15}")
+PHONE_PATTERN = re.compile(r"\+?[0-9]{9,15}")
 
 
 def today() -> date:
@@ -199,7 +199,7 @@ def _clean_household(data: HouseholdIn, actor: User) -> tuple[Commune | None, di
     if data.rsu_number and not _DIGITS.fullmatch(data.rsu_number):
         errors["rsu_number"] = [RSU_FORMAT]
     data.guardian_phone = re.sub(r"[\s.-]", "", data.guardian_phone)
-    if data.guardian_phone and not _PHONE.fullmatch(data.guardian_phone):
+    if data.guardian_phone and not PHONE_PATTERN.fullmatch(data.guardian_phone):
         errors["guardian_phone"] = [PHONE_FORMAT]
     return commune, errors
 

@@ -61,7 +61,6 @@ ROW_VALUE_COUNT = _(
     "check the separators and the quotes."
 )
 WORKERS_NOT_WHOLE = _("The number of workers must be a whole number.")
-WORKERS_TOO_LARGE = _("The number of workers is too large.")
 ICE_REPEATED = _("This ICE number is already on line %(line)s of the file.")
 
 #: The columns read from the file; the others are ignored.
@@ -79,7 +78,6 @@ REQUIRED_COLUMNS = ("name", "sector", "commune_code")
 #: Files with more data rows are refused: they would hold one transaction too long.
 MAX_ROWS = 200_000
 #: The largest value of a PositiveIntegerField on every supported database.
-_MAX_WORKERS = 2_147_483_647
 #: Non-seekable sources are copied to a temporary file, kept in memory up to this size.
 _SPOOL_MEMORY = 8 * 1024 * 1024
 
@@ -198,10 +196,7 @@ def _workers(text: str) -> tuple[int | None, Any]:
         return None, None
     if not _WHOLE_NUMBER.fullmatch(text):
         return None, WORKERS_NOT_WHOLE
-    number = int(text)
-    if number > _MAX_WORKERS:
-        return None, WORKERS_TOO_LARGE
-    return number, None
+    return int(text), None  # the upper bound is checked by establishment_clean
 
 
 @dataclass

@@ -64,10 +64,10 @@ def establishment_list_for_user(
         establishments = establishments.filter(sector=filters.sector)
     if filters.commune:
         establishments = establishments.filter(commune_id=filters.commune)
-    if filters.informal is not None:
-        establishments = (
-            establishments.filter(ice="") if filters.informal else (establishments.exclude(ice=""))
-        )
+    if filters.informal is True:
+        establishments = establishments.filter(ice="")
+    elif filters.informal is False:
+        establishments = establishments.exclude(ice="")
     for word in normalise(filters.q).split():
         establishments = establishments.filter(Q(name__icontains=word) | Q(ice=word))
     return establishments.select_related("commune").order_by("name", "id")

@@ -19,7 +19,13 @@ from stdnum.ma import ice as ice_number
 from himaya.accounts.models import User
 from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
-from himaya.cases.services import COMMUNE_OUT_OF_TERRITORY, PHONE_FORMAT, REQUIRED, UNKNOWN_CODE
+from himaya.cases.services import (
+    COMMUNE_OUT_OF_TERRITORY,
+    PHONE_FORMAT,
+    PHONE_PATTERN,
+    REQUIRED,
+    UNKNOWN_CODE,
+)
 from himaya.core.errors import ApplicationError, InvalidInput
 from himaya.geography.models import Commune
 from himaya.inspection.models import Establishment
@@ -38,8 +44,6 @@ WORKERS_TOO_MANY = _("The number of workers is too large.")
 NUL_CHARACTER = _("This text contains a character that is not allowed.")
 MAX_WORKERS = 2_147_483_647  # the column's limit on every database
 TOO_LONG = _("At most %(max)s characters.")
-
-_PHONE = re.compile(r"\+?[0-9]{9,15}")
 
 
 @dataclass
@@ -99,15 +103,11 @@ def establishment_clean(
         errors["sector"] = [REQUIRED]
     elif data.sector not in SECTORS:
         errors["sector"] = [UNKNOWN_CODE % {"value": data.sector}]
-    commune = (
-        (
-            communes.get(data.commune)
-            if communes is not None
-            else Commune.objects.filter(code=data.commune).first()
-        )
-        if data.commune
-        else None
-    )
+    commune = None
+    if data.commune and communes is not None:
+        commune = communes.get(data.commune)
+    elif data.commune:
+        commune = Commune.objects.filter(code=data.commune).first()
     if not data.commune:
         errors["commune"] = [REQUIRED]
     elif commune is None:
@@ -121,7 +121,7 @@ def establishment_clean(
     for field in ("name", "ice", "address", "contact_name", "contact_phone", "commune", "sector"):
         if "\x00" in getattr(data, field):
             errors[field] = [NUL_CHARACTER]
-    if data.contact_phone and not _PHONE.fullmatch(data.contact_phone):
+    if data.contact_phone and not PHONE_PATTERN.fullmatch(data.contact_phone):
         errors["contact_phone"] = [PHONE_FORMAT]
     return data, commune, errors
 
