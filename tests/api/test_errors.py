@@ -297,7 +297,7 @@ def test_request_closure(world: Any, caller: Any) -> None:
     assert_invalid(api.post(path, {"reason": "bored"}), "reason")
     assert_invalid(api.post(path, {"reason": "out_of_child_labour"}), "reason")
     assert_invalid(api.post(path, {"reason": "turned_18"}), "reason")
-    assert_invalid(api.post(path, {"reason": "moved"}), "transferred_to_id")
+    assert_invalid(api.post(path, {"reason": "moved"}), "transferred_to_id", "transferred_commune")
     assert_invalid(
         api.post(path, {"reason": "moved", "transferred_to_id": 999999}), "transferred_to_id"
     )
@@ -305,12 +305,25 @@ def test_request_closure(world: Any, caller: Any) -> None:
         api.post(path, {"reason": "moved", "transferred_to_id": world.school.pk}),
         "transferred_to_id",
     )
-    assert snapshot() == before
-    response = api.post(path, {"reason": "moved", "transferred_to_id": world.other_association.pk})
-    assert (
-        response.status_code == 200
-        and response.json()["transferred_to_id"] == world.other_association.pk
+    moved = {"reason": "moved", "transferred_to_id": world.other_association.pk}
+    errors = assert_invalid(api.post(path, moved), "transferred_commune")
+    assert errors == {"transferred_commune": [str(services.TRANSFER_COMMUNE_REQUIRED)]}
+    errors = assert_invalid(
+        api.post(path, {**moved, "transferred_commune": world.far_commune.code}),
+        "transferred_commune",
     )
+    assert set(errors) == {"transferred_commune"}
+    assert_invalid(
+        api.post(path, {**moved, "transferred_commune": "99.999.99.99"}), "transferred_commune"
+    )
+    assert_invalid(
+        api.post(path, {**moved, "transferred_commune": "0" * 13}), "transferred_commune"
+    )
+    assert snapshot() == before
+    response = api.post(path, {**moved, "transferred_commune": world.commune.code})
+    assert response.status_code == 200
+    assert response.json()["transferred_to_id"] == world.other_association.pk
+    assert response.json()["transferred_commune_id"] == world.commune.code
 
 
 def test_reject_closure(world: Any, caller: Any) -> None:
@@ -319,6 +332,53 @@ def test_reject_closure(world: Any, caller: Any) -> None:
     response = caller(world.supervisor).post(f"/api/cases/{case.pk}/reject-closure", {"note": 3})
     assert_invalid(response, "note")
     assert snapshot() == before
+
+
+@pytest.fixture
+def in_remediation(world: Any, consented: Any) -> Any:
+    referral = services.referral_send(
+        actor=world.worker, case=consented, service="education", provider=world.school
+    )
+    services.referral_accept(actor=world.provider, referral=referral)
+    consented.refresh_from_db()
+    return consented
+
+
+def test_start_monitoring(world: Any, caller: Any, in_remediation: Any) -> None:
+    path = f"/api/cases/{in_remediation.pk}/start-monitoring"
+    before = snapshot()
+    response = caller(world.other_org_worker).post(path)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert snapshot() == before
+
+    api = caller(world.worker)
+    response = api.post(path, {"note": "Inscrit, assidu."})
+    assert response.status_code == 200, response.json()
+    state = response.json()
+    assert state["id"] == in_remediation.pk and state["status"] == "monitoring"
+    assert state["next_follow_up_on"] is not None
+    assert Case.objects.get(pk=in_remediation.pk).status == "monitoring"
+    last = api.get(f"/api/cases/{in_remediation.pk}/timeline").json()[-1]
+    assert last["kind"] == "monitoring_started" and last["detail"] == {"note": "Inscrit, assidu."}
+    assert last["actor"]["username"] == "worker"
+
+    before = snapshot()
+    response = api.post(path)  # already in monitoring
+    assert response.status_code == 400 and response.json()["code"] == "transition_not_allowed"
+    assert snapshot() == before
+
+
+def test_start_monitoring_refusals(world: Any, caller: Any, consented: Any) -> None:
+    path = f"/api/cases/{consented.pk}/start-monitoring"
+    api = caller(world.supervisor)
+    before = snapshot()
+    response = api.post(path)  # assessed, not in remediation
+    assert response.status_code == 400 and response.json()["code"] == "transition_not_allowed"
+    assert set(response.json()) == {"detail", "code"}
+    assert_invalid(api.post(path, {"note": "x" * 5001}), "note")
+    assert_invalid(api.post(path, {"note": 3}), "note")
+    assert snapshot() == before
+    assert Case.objects.get(pk=consented.pk).status == "assessed"
 
 
 def test_referral_answers(world: Any, caller: Any, consented: Any) -> None:

@@ -11,11 +11,12 @@ import pytest
 from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
+from tests.cases.conftest import Receiving
 
 from himaya.audit.events import AuditEvent
 from himaya.audit.models import AuditEntry
 from himaya.cases import services
-from himaya.cases.models import CaseEvent, CaseStatus, Referral
+from himaya.cases.models import Case, CaseEvent, CaseStatus, Referral
 
 HTMX = {"HX-Request": "true"}
 
@@ -47,6 +48,19 @@ def _consented(world: Any, case: Any) -> Any:
     services.case_record_consent(
         actor=world.worker, case=case, child_consent=True, guardian_consent=True
     )
+    return case
+
+
+def _in_remediation(world: Any, case: Any) -> Any:
+    """Assessed, consented, referred to the school, which accepted."""
+    referral = services.referral_send(
+        actor=world.worker,
+        case=_consented(world, _assessed(world, case)),
+        service="education",
+        provider=world.school,
+    )
+    services.referral_accept(actor=world.provider, referral=referral)
+    case.refresh_from_db()
     return case
 
 
@@ -287,32 +301,168 @@ def test_request_closure_as_moved_needs_the_receiving_organisation(
     client: Client, world: Any, case: Any
 ) -> None:
     _as(client, world.worker)
+    url = f"/fr/cases/{case.pk}/closure/request/"
 
-    response = client.post(f"/fr/cases/{case.pk}/closure/request/", {"closure-reason": "moved"})
+    response = client.post(url, {"closure-reason": "moved"})
     assert response.status_code == 400
-    assert _field_error(response.content.decode(), "id_closure-transferred_to") == escape(
+    page = response.content.decode()
+    assert _field_error(page, "id_closure-transferred_to") == escape(
         str(services.TRANSFER_REQUIRED)
     )
-    page = response.content.decode()
+    assert _field_error(page, "id_closure-transferred_commune") == escape(
+        str(services.TRANSFER_COMMUNE_REQUIRED)
+    )
     assert world.other_association.name in page
     assert f'<option value="{world.school.pk}"' not in page  # providers are not offered
 
-    response = client.post(
-        f"/fr/cases/{case.pk}/closure/request/",
-        {"closure-reason": "moved", "closure-transferred_to": str(world.other_association.pk)},
+    # A commune outside the receiving organisation's territory (another region).
+    moved = {"closure-reason": "moved", "closure-transferred_to": str(world.other_association.pk)}
+    response = client.post(url, {**moved, "closure-transferred_commune": world.far_commune.code})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert _field_error(page, "id_closure-transferred_commune") == escape(
+        services.TRANSFER_COMMUNE_OUTSIDE % {"organisation": world.other_association.name}
     )
+    # The communes offered are now those of the organisation chosen (its region).
+    assert f'<option value="{world.near_commune.code}"' in page
+    assert f'<option value="{world.far_commune.code}"' not in page
+    case.refresh_from_db()
+    assert case.closure_requested_reason == "" and case.transferred_commune is None
+
+    response = client.post(url, {**moved, "closure-transferred_commune": world.commune.code})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.closure_requested_reason == "moved" and case.is_open
+    assert case.transferred_commune == world.commune
 
     html = _as(client, world.supervisor).get(f"/fr/cases/{case.pk}/").content.decode()
     assert {"approve_closure"} <= _panels(html)
+    assert escape(world.other_association.name) in html and world.commune.name_fr in html
     response = client.post(
         f"/fr/cases/{case.pk}/closure/reject/", {"reject_closure-note": "Vérifier l'adresse."}
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.closure_requested_reason == "" and case.is_open
+    assert case.transferred_commune is None
+
+
+def test_the_closure_panel_offers_the_communes_of_the_organisation_chosen(
+    client: Client, world: Any, case: Any, receiving: Receiving
+) -> None:
+    _as(client, world.worker)
+    fragment = client.get(f"/fr/cases/{case.pk}/panels/request_closure/", headers=HTMX)
+    html = fragment.content.decode()
+    communes_url = f"/fr/cases/{case.pk}/closure/communes/"
+    assert 'name="closure-transferred_commune"' in html
+    assert f'hx-get="{communes_url}"' in html
+    assert 'hx-target="#id_closure-transferred_commune"' in html
+    assert f'<option value="{receiving.commune.code}"' not in html  # no organisation yet
+
+    chosen = {"closure-transferred_to": str(receiving.organisation.pk)}
+    select = client.get(communes_url, chosen, headers=HTMX).content.decode()
+    assert select.startswith("<select") and 'id="id_closure-transferred_commune"' in select
+    # The communes of Tétouan's province only: none of the sender's.
+    assert f'<option value="{receiving.commune.code}"' in select
+    assert f'<option value="{world.commune.code}"' not in select
+
+    # The whole region of the other association: both provinces, grouped.
+    chosen = {"closure-transferred_to": str(world.other_association.pk)}
+    select = client.get(communes_url, chosen, headers=HTMX).content.decode()
+    assert select.count("<optgroup") == 2 and f'value="{world.commune.code}"' in select
+    assert f'value="{world.far_commune.code}"' not in select
+
+    # Not an organisation offered (a provider, the sender itself, nonsense): no commune.
+    for value in (world.school.pk, world.association.pk, "x", "9" * 30):
+        chosen = {"closure-transferred_to": str(value)}
+        select = client.get(communes_url, chosen, headers=HTMX).content.decode()
+        assert '<option value=""' in select and select.count("<option") == 1, value
+
+
+def test_the_supervisors_approval_transfers_the_case(
+    client: Client, world: Any, case: Any, receiving: Receiving
+) -> None:
+    _as(client, world.worker)
+    response = client.post(
+        f"/en/cases/{case.pk}/closure/request/",
+        {
+            "closure-reason": "moved",
+            "closure-transferred_to": str(receiving.organisation.pk),
+            "closure-transferred_commune": receiving.commune.code,
+        },
+    )
+    assert response.status_code == 302
+    assert not Case.objects.filter(transferred_from=case).exists()
+
+    _as(client, world.supervisor)
+    html = client.get(f"/en/cases/{case.pk}/").content.decode()
+    assert (
+        f"The case will be transferred to Association Tilila (commune: "
+        f"{receiving.commune.name_fr})." in html
+    )
+    response = client.post(f"/en/cases/{case.pk}/closure/approve/", {}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/en/cases/{case.pk}/"
+    html = response.content.decode()
+    assert "The case was closed and transferred to Association Tilila." in html
+    assert re.search(r"<dt>Transferred to</dt><dd[^>]*>Association Tilila \(", html)
+    assert "Transferred to Association Tilila." in html  # the timeline
+
+    new = Case.objects.get(transferred_from=case)
+    assert new.organisation == receiving.organisation and new.is_open
+    assert new.commune == receiving.commune and new.assigned_to is None
+    assert f"/cases/{new.pk}/" not in html  # no way into the other organisation's case
+
+    # The receiving organisation's supervisor opens the new case; not the original.
+    _as(client, receiving.supervisor)
+    html = client.get(f"/en/cases/{new.pk}/").content.decode()
+    assert re.search(r"<dt>Transferred from</dt><dd[^>]*>Association Amal</dd>", html)
+    assert f"Transferred from Association Amal (case #{case.pk})." in html
+    assert "Youssef El Amrani" in html and "Fatima Amrani" in html
+    assert f"/cases/{case.pk}/" not in html
+    assert "assign" in _panels(html)  # she assigns it
+    assert client.get(f"/en/cases/{case.pk}/").status_code == 404
+    assert "Association Amal" in client.get(f"/ar/cases/{new.pk}/").content.decode()
+    _as(client, receiving.worker)
+    assert client.get(f"/en/cases/{new.pk}/").status_code == 200
+    assert client.get(f"/en/cases/{case.pk}/").status_code == 404
+
+    # The sender: its closed case, and a 404 on the new one.
+    for user in (world.worker, world.supervisor):
+        _as(client, user)
+        assert client.get(f"/en/cases/{case.pk}/").status_code == 200
+        assert client.get(f"/en/cases/{new.pk}/").status_code == 404
+        assert client.get(f"/en/cases/children/{new.child_id}/identify/").status_code == 404
+
+
+def test_a_supervisor_closing_as_moved_transfers_at_once(
+    client: Client, world: Any, case: Any, receiving: Receiving
+) -> None:
+    response = _as(client, world.supervisor).post(
+        f"/fr/cases/{case.pk}/closure/request/",
+        {
+            "closure-reason": "moved",
+            "closure-transferred_to": str(receiving.organisation.pk),
+            "closure-transferred_commune": world.commune.code,  # not Tétouan's
+        },
+    )
+    assert response.status_code == 400
+    assert "id_closure-transferred_commune_error" in response.content.decode()
+    assert not Case.objects.filter(transferred_from=case).exists()
+    case.refresh_from_db()
+    assert case.is_open and case.closure_requested_reason == ""
+
+    response = client.post(
+        f"/fr/cases/{case.pk}/closure/request/",
+        {
+            "closure-reason": "moved",
+            "closure-transferred_to": str(receiving.organisation.pk),
+            "closure-transferred_commune": receiving.commune.code,
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+    assert Case.objects.get(transferred_from=case).organisation == receiving.organisation
 
 
 def test_out_of_child_labour_too_early_is_refused(client: Client, world: Any, case: Any) -> None:
@@ -324,6 +474,82 @@ def test_out_of_child_labour_too_early_is_refused(client: Client, world: Any, ca
     assert _field_error(response.content.decode(), "id_closure-reason")
     case.refresh_from_db()
     assert case.closure_requested_reason == ""
+
+
+def test_start_monitoring_is_offered_in_remediation_only(
+    client: Client, world: Any, case: Any
+) -> None:
+    button = f'action="/fr/cases/{case.pk}/monitoring/start/"'
+
+    def offered(user: Any) -> bool:
+        html = _as(client, user).get(f"/fr/cases/{case.pk}/").content.decode()
+        shown = "start_monitoring" in _panels(html)
+        assert shown == (button in html)
+        return shown
+
+    assert not offered(world.worker) and not offered(world.supervisor)  # identified
+    referral = services.referral_send(
+        actor=world.worker,
+        case=_consented(world, _assessed(world, case)),
+        service="education",
+        provider=world.school,
+    )
+    assert not offered(world.worker) and not offered(world.supervisor)  # referred
+    services.referral_accept(actor=world.provider, referral=referral)
+    assert offered(world.worker) and offered(world.supervisor)  # in remediation
+    services.case_start_monitoring(actor=world.worker, case=case)
+    assert not offered(world.worker) and not offered(world.supervisor)  # monitoring
+
+
+def test_start_monitoring_moves_the_case_without_javascript(world: Any, case: Any) -> None:
+    _in_remediation(world, case)
+    browser = Client(enforce_csrf_checks=True)  # a plain form post, its CSRF token checked
+    browser.force_login(world.worker)
+    url = f"/en/cases/{case.pk}/monitoring/start/"
+
+    assert browser.post(url).status_code == 403  # no token
+    page = browser.get(f"/en/cases/{case.pk}/").content.decode()
+    form = re.search(rf'<form method="post" action="{url}".*?</form>', page, re.S)
+    assert form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(0))
+    assert token and "Start monitoring" in form.group(0)
+
+    response = browser.post(url, {"csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302 and response["Location"] == f"/en/cases/{case.pk}/"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MONITORING
+    html = browser.get(response["Location"]).content.decode()
+    assert 'class="message message--success"' in html
+    assert "The case is now in monitoring." in html and "Monitoring started." in html
+    assert re.search(r'stepper__step--current" aria-current="step">\s*<span[^>]*>Monitoring', html)
+
+
+def test_start_monitoring_in_another_status_is_refused(
+    client: Client, world: Any, case: Any
+) -> None:
+    _assessed(world, case)
+    events = CaseEvent.objects.count()
+
+    response = _as(client, world.worker).post(f"/fr/cases/{case.pk}/monitoring/start/")
+
+    assert response.status_code == 400
+    assert escape(str(services.TRANSITION_NOT_ALLOWED)) in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ASSESSED and CaseEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("who", ["other_org_worker", "other_territory_worker"])
+def test_start_monitoring_outside_the_scope_is_not_found(
+    client: Client, world: Any, case: Any, who: str
+) -> None:
+    _in_remediation(world, case)
+    events = CaseEvent.objects.count()
+
+    response = _as(client, getattr(world, who)).post(f"/fr/cases/{case.pk}/monitoring/start/")
+
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REMEDIATION and CaseEvent.objects.count() == events
 
 
 def test_the_supervisor_reassigns_within_the_organisation(
@@ -358,7 +584,15 @@ def test_the_worker_cannot_reassign(client: Client, world: Any, case: Any) -> No
 
 def test_actions_are_post_only(client: Client, world: Any, case: Any) -> None:
     _as(client, world.worker)
-    for action in ("assess", "consent", "refer", "follow-up", "closure/request", "assign"):
+    for action in (
+        "assess",
+        "consent",
+        "refer",
+        "follow-up",
+        "monitoring/start",
+        "closure/request",
+        "assign",
+    ):
         assert client.get(f"/fr/cases/{case.pk}/{action}/").status_code == 405
 
 

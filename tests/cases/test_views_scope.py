@@ -35,7 +35,11 @@ def case(world: Any) -> Any:
         actor=world.worker, case=case, service="education", provider=world.school
     )
     services.case_request_closure(
-        actor=world.worker, case=case, reason="moved", transferred_to=world.other_association
+        actor=world.worker,
+        case=case,
+        reason="moved",
+        transferred_to=world.other_association,
+        transferred_commune=world.commune.code,
     )
     return case
 
@@ -55,6 +59,7 @@ def _actions(case: Any, world: Any) -> list[tuple[str, dict[str, Any]]]:
                 "follow_up-in_school_or_training": "yes",
             },
         ),
+        ("monitoring/start/", {}),
         ("closure/request/", {"closure-reason": "lost_to_follow_up"}),
         ("closure/approve/", {}),
         ("closure/reject/", {"reject_closure-note": "x"}),
@@ -77,6 +82,8 @@ def test_the_case_page_is_not_found(client: Client, world: Any, case: Any, who: 
 
     assert client.get(f"/fr/cases/{case.pk}/").status_code == 404
     assert client.get(f"/fr/cases/{case.pk}/providers/?refer-service=education").status_code == 404
+    communes = f"/fr/cases/{case.pk}/closure/communes/?closure-transferred_to="
+    assert client.get(f"{communes}{world.other_association.pk}").status_code == 404
     for panel in ("assess", "refer", "follow_up", "request_closure", "assign"):
         assert client.get(f"/fr/cases/{case.pk}/panels/{panel}/").status_code == 404
     assert not AuditEntry.objects.filter(event=AuditEvent.CASE_VIEWED).exists()

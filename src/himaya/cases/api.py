@@ -271,6 +271,14 @@ class CaseStateOut(_CaseFields):
     closure_reason: str
     closed_on: date | None
     transferred_to_id: int | None
+    transferred_commune_id: str | None = Field(
+        ..., description="HCP code of the commune the child moved to (closure 'moved')."
+    )
+    transferred_from_id: int | None = Field(
+        ...,
+        description="The case this one was transferred from, at another organisation "
+        "(not readable here).",
+    )
 
 
 class CaseOut(CaseStateOut):
@@ -282,6 +290,9 @@ class CaseOut(CaseStateOut):
     child: ChildOut
     assessment: str
     closure_requested_note: str
+    transferred_from_organisation: OrganisationOut | None = Field(
+        ..., description="The organisation the case was transferred from, if it was."
+    )
     rules: list[str] = Field(..., description="Rules that fired at the latest observation.")
     citations: list[str] = Field(..., description="Their legal citations.")
     observations: list[ObservationOut]
@@ -306,6 +317,7 @@ def _case_detail(case: Case) -> _Shown:
         case,
         observations=observations,
         referrals=selectors.case_referrals(case),
+        transferred_from_organisation=selectors.transfer_origin(case),
         rules=list(latest.rules) if latest else [],
         citations=list(latest.citations) if latest else [],
     )
@@ -621,11 +633,38 @@ def follow_up_record(request: HttpRequest, case_id: int, payload: FollowUpRecord
     return Status(201, observation)
 
 
+class CaseStartMonitoringIn(Schema):
+    note: str = Field(default="", max_length=5000)
+
+
+@router.post(
+    "/cases/{int:case_id}/start-monitoring",
+    response={200: CaseStateOut, **ERRORS},
+    tags=["cases"],
+    summary="Start monitoring the case (caseworker): in remediation → monitoring",
+)
+def case_start_monitoring(
+    request: HttpRequest, case_id: int, payload: CaseStartMonitoringIn | None = None
+) -> Case:
+    return services.case_start_monitoring(
+        actor=request_user(request),
+        case=_case(request, case_id),
+        note=payload.note if payload else "",
+    )
+
+
 class CaseClosureRequestIn(Schema):
     reason: ClosureReason
     note: str = Field(default="", max_length=5000)
     transferred_to_id: int | None = Field(
         default=None, description="The receiving organisation, when the reason is 'moved'."
+    )
+    transferred_commune: str = Field(
+        default="",
+        max_length=12,
+        description="HCP code of the commune the child moved to, when the reason is 'moved'; "
+        "it must lie within the receiving organisation's territory. On approval, the case "
+        "is closed here and opened there.",
     )
 
 
@@ -651,6 +690,7 @@ def case_request_closure(request: HttpRequest, case_id: int, payload: CaseClosur
             reason=payload.reason,
             note=payload.note,
             transferred_to=transferred_to,
+            transferred_commune=payload.transferred_commune,
         )
 
 
@@ -658,7 +698,7 @@ def case_request_closure(request: HttpRequest, case_id: int, payload: CaseClosur
     "/cases/{int:case_id}/approve-closure",
     response={200: CaseStateOut, **ERRORS},
     tags=["cases"],
-    summary="Approve the requested closure (supervisor)",
+    summary="Approve the requested closure (supervisor); a move transfers the case",
 )
 def case_approve_closure(request: HttpRequest, case_id: int) -> Case:
     return services.case_approve_closure(actor=request_user(request), case=_case(request, case_id))

@@ -29,7 +29,7 @@ from himaya.cases.models import (
     Sex,
     Verdict,
 )
-from himaya.cases.selectors import CaseFilters
+from himaya.cases.selectors import CaseFilters, communes_within
 from himaya.cases.services import ChildIn, HouseholdIn, ObservationIn
 from himaya.geography import selectors as geography
 from himaya.geography.models import Commune, Province, Region
@@ -622,6 +622,20 @@ class CaseworkerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{full} ({obj.get_username()})" if full else str(obj.get_username())
 
 
+def commune_choices(communes: Sequence[Commune], empty: Label) -> list[Any]:
+    """Choices of communes: grouped by province when there are several."""
+    head: list[Any] = [("", empty)]
+    by_province: dict[str, list[Commune]] = {}
+    for commune in communes:
+        by_province.setdefault(commune.province_id, []).append(commune)
+    if len(by_province) <= 1:
+        return head + [(c.code, c.name) for c in communes]
+    return head + [
+        (group[0].province.name, [(c.code, c.name) for c in group])
+        for group in by_province.values()
+    ]
+
+
 class ClosureForm(CaseForm):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=ClosureReason.choices, widget=forms.RadioSelect
@@ -634,10 +648,50 @@ class ClosureForm(CaseForm):
         empty_label=CHOOSE,
         help_text=_("Only when the child moved."),
     )
+    #: An HCP commune code; the service checks it (known, within the organisation's territory).
+    transferred_commune = forms.CharField(
+        label=_("Commune the child moved to"),
+        required=False,
+        widget=forms.Select(),
+        help_text=_(
+            "Only when the child moved: a commune of the receiving organisation's territory. "
+            "Its case is opened there."
+        ),
+    )
 
-    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        communes_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["transferred_to"].queryset = organisations  # type: ignore[attr-defined]
+        receiving = self._receiving(organisations)
+        communes = list(communes_within(receiving.territory_code)) if receiving else []
+        empty = CHOOSE if receiving else _("Choose the organisation first")
+        self.fields["transferred_commune"].widget.choices = commune_choices(communes, empty)
+        if communes_url:  # HTMX: the communes of the organisation chosen
+            self.fields["transferred_to"].widget.attrs.update(
+                {
+                    "hx-get": communes_url,
+                    "hx-target": f"#{self['transferred_commune'].auto_id}",
+                    "hx-swap": "outerHTML",
+                    "hx-trigger": "change",
+                }
+            )
+
+    def _receiving(self, organisations: QuerySet[Organisation]) -> Organisation | None:
+        """The organisation chosen (sent, or given as initial), if it is one offered."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("transferred_to"))
+        else:
+            value = self.initial.get("transferred_to")
+        value = str(value or "")
+        if not value.isdigit() or len(value) > 18:
+            return None
+        return organisations.filter(pk=int(value)).first()
 
 
 class RejectClosureForm(CaseForm):

@@ -248,6 +248,20 @@ class Case(Territorial):
     transferred_to = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    #: Where the child moved to (closure "moved"): the receiving organisation's copy
+    #: of the household, the child and the case is placed there.
+    transferred_commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune the child moved to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    #: The sending organisation's case this one was opened from (a transfer).
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -256,7 +270,9 @@ class Case(Territorial):
         constraints = [
             models.UniqueConstraint(
                 fields=["child"], condition=~Q(status="closed"), name="one_open_case_per_child"
-            )
+            ),
+            # A case is transferred once: approving its closure twice copies nothing more.
+            models.UniqueConstraint(fields=["transferred_from"], name="one_transfer_per_case"),
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "-opened_on"]),

@@ -158,6 +158,16 @@ def case_timeline(case: Case) -> list[Any]:
     return sorted(events, key=lambda e: (e.at, e.pk))
 
 
+def transfer_origin(case: Case) -> Organisation | None:
+    """The organisation a case was transferred from: its name is shown, never the
+    original case, which stays in the sending organisation's scope."""
+    if case.transferred_from_id is None:
+        return None
+    return Organisation.objects.filter(
+        pk__in=Case.objects.filter(pk=case.transferred_from_id).values("organisation_id")
+    ).first()
+
+
 def case_observations(case: Case) -> list[Observation]:
     """Oldest first: the last one is the latest."""
     observations = case.observations.select_related("observed_by", "commune").order_by()
@@ -264,6 +274,20 @@ def caseworkers_of(*, organisation_id: int) -> QuerySet[User]:
 
 def casework_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.exclude(kind__in=list(PROVIDER_KINDS)).filter(active=True)
+
+
+def communes_within(territory_code: str) -> QuerySet[Commune]:
+    """The communes a territory covers ("" for the whole country), by province then code:
+    where a child may move to when its case is transferred to an organisation."""
+    level = territory_level(territory_code)
+    communes = Commune.objects.select_related("province").order_by("province_id", "code")
+    if level == "country":
+        return communes
+    if level == "commune":
+        return communes.filter(code=territory_code)
+    if level in ("region", "province"):
+        return communes.filter(**{f"{level}_id": territory_code})
+    return communes.none()
 
 
 # --- Aggregates (no names) ----------------------------------------------------------

@@ -74,6 +74,11 @@ NOT_OUT_YET = _(
 )
 NOT_18_YET = _("The child has not turned 18.")
 TRANSFER_REQUIRED = _("Choose the organisation the case is transferred to.")
+TRANSFER_COMMUNE_REQUIRED = _("Choose the commune the child moved to.")
+TRANSFER_COMMUNE_OUTSIDE = _(
+    "This commune is outside the territory of %(organisation)s: choose a commune it serves."
+)
+ALREADY_TRANSFERRED = _("This case has already been transferred.")
 ASSIGNEE_INVALID = _("The case can only be assigned to a caseworker of your organisation.")
 OPEN_CASE_EXISTS = _("This child already has an open case.")
 FUTURE_DATE = _("The date cannot be in the future.")
@@ -744,6 +749,25 @@ def referral_deliver(
 
 
 @transaction.atomic
+def case_start_monitoring(*, actor: User, case: Case, note: str = "") -> Case:
+    """A caseworker moves a case in remediation to monitoring (a provider's delivery of
+    a service does it too); the first follow-up visit is scheduled if none is."""
+    _require_casework(actor)
+    _require_open(case)
+    if case.status != CaseStatus.IN_REMEDIATION:
+        raise ApplicationError(TRANSITION_NOT_ALLOWED, code="transition_not_allowed")
+    _transition(case, CaseStatus.MONITORING, actor)
+    update_fields = ["status", "updated_at"]
+    if case.next_follow_up_on is None:
+        case.next_follow_up_on = today() + timedelta(days=settings.HIMAYA_FOLLOW_UP_EVERY_DAYS)
+        update_fields.append("next_follow_up_on")
+    case.save(update_fields=update_fields)
+    note = note.strip()
+    _event(case, actor, "monitoring_started", {"note": note} if note else {})
+    return case
+
+
+@transaction.atomic
 def follow_up_record(*, actor: User, case: Case, observation: ObservationIn) -> Observation:
     """A follow-up visit: a new observation, classified again, and the next visit scheduled."""
     _require_casework(actor)
@@ -808,7 +832,14 @@ def closure_rule_met(case: Case) -> bool:
     )
 
 
-def _check_closure(case: Case, reason: str, transferred_to: Organisation | None) -> None:
+def _check_closure(
+    case: Case,
+    reason: str,
+    transferred_to: Organisation | None,
+    transferred_commune: Commune | str | None = None,
+) -> Commune | None:
+    """Refuse a closure whose reason does not hold (InvalidInput, field by field).
+    For "moved", return the commune the child moved to (given as a record or a code)."""
     if reason not in ClosureReason.values:
         raise InvalidInput(
             {"reason": [REQUIRED if not reason else UNKNOWN_CODE % {"value": reason}]}
@@ -827,13 +858,33 @@ def _check_closure(case: Case, reason: str, transferred_to: Organisation | None)
         )
     if reason == ClosureReason.TURNED_18 and workflow.age_on(case.child.birth_date, today()) < 18:
         raise InvalidInput({"reason": [NOT_18_YET]})
-    if reason == ClosureReason.MOVED and (
-        transferred_to is None
-        or transferred_to.kind in PROVIDER_KINDS
-        or not transferred_to.active
-        or transferred_to.pk == case.organisation_id
+    if reason != ClosureReason.MOVED:
+        return None
+    errors: dict[str, list[Any]] = {}
+    receiving = transferred_to
+    if (
+        receiving is None
+        or receiving.kind in PROVIDER_KINDS
+        or not receiving.active
+        or receiving.pk == case.organisation_id
     ):
-        raise InvalidInput({"transferred_to": [TRANSFER_REQUIRED]})
+        errors["transferred_to"] = [TRANSFER_REQUIRED]
+        receiving = None
+    commune = transferred_commune
+    if isinstance(commune, str):
+        code = commune.strip()
+        commune = Commune.objects.filter(code=code).first() if code else None
+        if commune is None and code:
+            errors["transferred_commune"] = [UNKNOWN_CODE % {"value": code}]
+    if commune is None:
+        errors.setdefault("transferred_commune", [TRANSFER_COMMUNE_REQUIRED])
+    elif receiving is not None and not commune.lies_within(receiving.territory_code):
+        errors["transferred_commune"] = [
+            TRANSFER_COMMUNE_OUTSIDE % {"organisation": receiving.display_name}
+        ]
+    if errors:
+        raise InvalidInput(errors)
+    return commune
 
 
 @transaction.atomic
@@ -844,19 +895,27 @@ def case_request_closure(
     reason: str,
     note: str = "",
     transferred_to: Organisation | None = None,
+    transferred_commune: str = "",
 ) -> Case:
-    """A caseworker asks to close; a supervisor's own request closes at once."""
+    """A caseworker asks to close; a supervisor's own request closes at once.
+
+    "Moved" names the receiving organisation and the commune (HCP code) the child
+    moved to, which must lie within that organisation's territory; the transfer
+    itself is made when the closure is approved (``case_approve_closure``)."""
     _require_casework(actor)
     if not case.is_open:
         raise ApplicationError(CASE_CLOSED, code="case_closed")
-    _check_closure(case, reason, transferred_to)
+    commune = _check_closure(case, reason, transferred_to, transferred_commune)
     case.closure_requested_reason, case.closure_requested_note = reason, note.strip()
-    case.transferred_to = transferred_to if reason == ClosureReason.MOVED else None
+    moved = reason == ClosureReason.MOVED
+    case.transferred_to = transferred_to if moved else None
+    case.transferred_commune = commune if moved else None
     case.save(
         update_fields=[
             "closure_requested_reason",
             "closure_requested_note",
             "transferred_to",
+            "transferred_commune",
             "updated_at",
         ]
     )
@@ -875,11 +934,15 @@ def case_request_closure(
 
 @transaction.atomic
 def case_approve_closure(*, actor: User, case: Case) -> Case:
+    """Close the case. "Moved" also transfers it: the receiving organisation gets its
+    own copy of the household, the child, the latest observation and a new open
+    case (``_case_transfer``), in the same transaction: all or nothing."""
     _require_open(case)
     if not case.closure_requested_reason:
         raise ApplicationError(NO_CLOSURE_REQUESTED, code="no_closure_requested")
     reason = case.closure_requested_reason
-    _check_closure(case, reason, case.transferred_to)  # still true today?
+    # Still true today?
+    _check_closure(case, reason, case.transferred_to, case.transferred_commune)
     _transition(case, CaseStatus.CLOSED, actor)
     case.closure_reason, case.closed_on = reason, today()
     case.closure_requested_reason = ""
@@ -895,14 +958,151 @@ def case_approve_closure(*, actor: User, case: Case) -> Case:
         ]
     )
     _event(case, actor, "closed", {"reason": reason})
+    detail: dict[str, Any] = {"reason": reason}
+    if reason == ClosureReason.MOVED:
+        transferred = _case_transfer(actor=actor, case=case)
+        detail.update(transferred_to=transferred.organisation_id, transferred_case=transferred.pk)
     audit_record(
         event=AuditEvent.CASE_CLOSED,
         actor=actor,
         obj=case,
         child_id=case.child_id,
-        detail={"reason": reason},
+        detail=detail,
     )
     return case
+
+
+def _organisation_detail(organisation: Organisation) -> dict[str, Any]:
+    """An organisation as the timeline names it, in French and in Arabic."""
+    return {
+        "organisation": organisation.pk,
+        "name": organisation.name,
+        "name_ar": organisation.name_ar,
+    }
+
+
+def _case_transfer(*, actor: User, case: Case) -> Case:
+    """The receiving organisation's own records of a child who moved: copies of the
+    household (address left blank), of the child and of the case's latest
+    observation (its classification as it was made), and a new open case,
+    unassigned (the receiving supervisor assigns it), linked to the original by
+    ``transferred_from``. All placed in the commune the child moved to.
+
+    Only the fields listed here are copied: nothing else of the sending
+    organisation's records (notes, assessment, referrals, consent, follow-ups)."""
+    receiving, commune = case.transferred_to, case.transferred_commune
+    if receiving is None or commune is None:  # pragma: no cover (checked by _check_closure)
+        raise InvalidInput({"transferred_commune": [TRANSFER_COMMUNE_REQUIRED]})
+    if Case.objects.filter(transferred_from=case).exists():
+        raise ApplicationError(ALREADY_TRANSFERRED, code="already_transferred")
+    child, household = case.child, case.child.household
+    transfer = {"transferred_from_case": case.pk, "from_organisation": case.organisation_id}
+
+    new_household = Household(
+        organisation=receiving,
+        created_by=actor,
+        guardian_name=household.guardian_name,
+        guardian_phone=household.guardian_phone,
+        guardian_cnie=household.guardian_cnie,
+        rsu_number=household.rsu_number,
+    )
+    new_household.place_at(commune)
+    new_household.save()
+    new_child = Child(
+        household=new_household,
+        organisation=receiving,
+        created_by=actor,
+        first_name_ar=child.first_name_ar,
+        family_name_ar=child.family_name_ar,
+        first_name_latin=child.first_name_latin,
+        family_name_latin=child.family_name_latin,
+        sex=child.sex,
+        birth_date=child.birth_date,
+        birth_date_estimated=child.birth_date_estimated,
+        massar_code=child.massar_code,
+        search_text=search_text(
+            child.first_name_ar,
+            child.family_name_ar,
+            child.first_name_latin,
+            child.family_name_latin,
+        ),
+    )
+    new_child.place_at(commune)
+    new_child.save()
+    audit_record(
+        event=AuditEvent.CHILD_CREATED,
+        actor=actor,
+        obj=new_child,
+        child_id=new_child.pk,
+        detail=transfer,
+    )
+
+    new_case = Case(
+        child=new_child,
+        organisation=receiving,
+        status=CaseStatus.IDENTIFIED,
+        verdict=case.verdict,
+        sector=case.sector,
+        risk_level=case.risk_level,
+        opened_on=today(),
+        opened_by=actor,
+        assigned_to=None,
+        transferred_from=case,
+    )
+    new_case.place_at(commune)
+    try:
+        with transaction.atomic():
+            new_case.save()
+    except IntegrityError as error:  # approved twice at the same moment
+        raise ApplicationError(ALREADY_TRANSFERRED, code="already_transferred") from error
+
+    latest = max(case.observations.all(), key=lambda o: (o.observed_on, o.pk), default=None)
+    if latest is not None:
+        copy = Observation.objects.create(
+            child=new_child,
+            case=new_case,
+            kind=Observation.Kind.IDENTIFICATION,
+            organisation=receiving,
+            observed_by_id=latest.observed_by_id,
+            observed_on=latest.observed_on,
+            commune_id=latest.commune_id,
+            ruleset=latest.ruleset,
+            ruleset_version=latest.ruleset_version,
+            verdict=latest.verdict,
+            rules=list(latest.rules),
+            citations=list(latest.citations),
+            age=latest.age,
+        )
+        audit_record(
+            event=AuditEvent.IDENTIFICATION_CREATED,
+            actor=actor,
+            obj=copy,
+            child_id=new_child.pk,
+            detail={
+                "verdict": copy.verdict,
+                "rules": list(copy.rules),
+                "transferred_from_observation": latest.pk,
+                **transfer,
+            },
+        )
+
+    _event(
+        new_case,
+        actor,
+        "transferred_from",
+        {**_organisation_detail(case.organisation), "case": case.pk},
+    )
+    audit_record(
+        event=AuditEvent.CASE_OPENED,
+        actor=actor,
+        obj=new_case,
+        child_id=new_child.pk,
+        detail={"verdict": new_case.verdict, **transfer},
+    )
+    _event(
+        case, actor, "transferred_to", {**_organisation_detail(receiving), "commune": commune.code}
+    )
+    return new_case
 
 
 @transaction.atomic
@@ -913,8 +1113,15 @@ def case_reject_closure(*, actor: User, case: Case, note: str = "") -> Case:
     if not case.closure_requested_reason:
         raise ApplicationError(NO_CLOSURE_REQUESTED, code="no_closure_requested")
     reason = case.closure_requested_reason
-    case.closure_requested_reason, case.transferred_to = "", None
-    case.save(update_fields=["closure_requested_reason", "transferred_to", "updated_at"])
+    case.closure_requested_reason, case.transferred_to, case.transferred_commune = "", None, None
+    case.save(
+        update_fields=[
+            "closure_requested_reason",
+            "transferred_to",
+            "transferred_commune",
+            "updated_at",
+        ]
+    )
     _event(case, actor, "closure_rejected", {"reason": reason, "note": note.strip()})
     audit_record(
         event=AuditEvent.CASE_CLOSURE_REJECTED,

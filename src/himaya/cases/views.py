@@ -456,6 +456,9 @@ def _panels(user: User, case: Case) -> dict[str, bool]:
         and identified
         and case.assessment_submitted
         and CaseStatus.ASSESSED in workflow.allowed_targets(case.status, user.role),
+        "start_monitoring": caseworker
+        and case.status == CaseStatus.IN_REMEDIATION
+        and CaseStatus.MONITORING in workflow.allowed_targets(case.status, user.role),
         "consent": caseworker and is_open,
         "refer": caseworker and is_open and not identified,
         "follow_up": caseworker and is_open and not identified,
@@ -510,8 +513,7 @@ def _panel_form(name: str, user: User, case: Case, data: Any = None) -> CaseForm
             data, prefix="follow_up", follow_up=True, initial={"observed_on": services.today()}
         )
     if name == "request_closure":
-        organisations = selectors.casework_organisations().exclude(pk=case.organisation_id)
-        return ClosureForm(data, prefix="closure", organisations=organisations)
+        return _closure_form(case, data)
     if name == "reject_closure":
         return RejectClosureForm(data, prefix="reject_closure")
     if name == "assign":
@@ -522,6 +524,16 @@ def _panel_form(name: str, user: User, case: Case, data: Any = None) -> CaseForm
             initial={"assignee": case.assigned_to_id},
         )
     return ConfirmForm(data, prefix=name)
+
+
+def _closure_form(case: Case, data: Any = None, **kwargs: Any) -> ClosureForm:
+    return ClosureForm(
+        data,
+        prefix="closure",
+        organisations=selectors.casework_organisations().exclude(pk=case.organisation_id),
+        communes_url=reverse("cases:transfer_communes", args=[case.pk]),
+        **kwargs,
+    )
 
 
 #: Panels whose form is drawn only when the panel is opened (``case_panel``): their
@@ -594,6 +606,7 @@ def _case_page(
         "open_panel": bound[0] if bound is not None else "",
         "error_summary": _error_summary([bound[1]] if bound else [], errors),
         "transferred_to": case.transferred_to if case.transferred_to_id else None,
+        "transferred_from": selectors.transfer_origin(case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -676,6 +689,11 @@ def _follow_up(user: User, case: Case, form: ObservationForm) -> str:
     }
 
 
+def _start_monitoring(user: User, case: Case, form: ConfirmForm) -> str:
+    services.case_start_monitoring(actor=user, case=case)
+    return _("The case is now in monitoring.")
+
+
 def _request_closure(user: User, case: Case, form: ClosureForm) -> str:
     data = form.cleaned_data
     services.case_request_closure(
@@ -684,14 +702,23 @@ def _request_closure(user: User, case: Case, form: ClosureForm) -> str:
         reason=data["reason"],
         note=data["note"],
         transferred_to=data["transferred_to"],
+        transferred_commune=data["transferred_commune"],
     )
     if case.status == CaseStatus.CLOSED:
-        return _("The case was closed.")
+        return _closed_message(case)
     return _("The closure was requested; a case supervisor will approve it.")
 
 
 def _approve_closure(user: User, case: Case, form: ConfirmForm) -> str:
     services.case_approve_closure(actor=user, case=case)
+    return _closed_message(case)
+
+
+def _closed_message(case: Case) -> str:
+    if case.transferred_to_id and case.closure_reason == "moved":
+        return _("The case was closed and transferred to %(organisation)s.") % {
+            "organisation": case.transferred_to.display_name if case.transferred_to else ""
+        }
     return _("The case was closed.")
 
 
@@ -742,6 +769,7 @@ case_approve_assessment = _action_view("approve_assessment", _approve_assessment
 case_consent = _action_view("consent", _consent)
 case_refer = _action_view("refer", _refer)
 case_follow_up = _action_view("follow_up", _follow_up)
+case_start_monitoring = _action_view("start_monitoring", _start_monitoring)
 case_request_closure = _action_view("request_closure", _request_closure)
 case_approve_closure = _action_view("approve_closure", _approve_closure)
 case_reject_closure = _action_view("reject_closure", _reject_closure)
@@ -762,3 +790,15 @@ def case_providers(request: HttpRequest, case_id: int) -> HttpResponse:
         providers_url=reverse("cases:providers", args=[case.pk]),
     )
     return render(request, "cases/_provider_select.html", {"form": form})
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def case_transfer_communes(request: HttpRequest, case_id: int) -> HttpResponse:
+    """HTMX: the select of the communes the child may have moved to, those of the
+    receiving organisation's territory (``closure-transferred_to``)."""
+    case = selectors.case_get_for_user(user=_user(request), case_id=case_id)
+    chosen = request.GET.get("closure-transferred_to", "")
+    form = _closure_form(case, initial={"transferred_to": chosen})
+    return render(request, "cases/_transfer_commune_select.html", {"form": form})

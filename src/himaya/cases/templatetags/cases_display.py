@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from himaya.accounts.models import ServiceType
@@ -65,6 +66,13 @@ def _day(value: str) -> str:
         return value
 
 
+def _organisation(detail: dict[str, Any]) -> str:
+    """An organisation named in an event's detail, in Arabic when the page is."""
+    if detail.get("name_ar") and (get_language() or "").startswith("ar"):
+        return str(detail["name_ar"])
+    return str(detail.get("name", ""))
+
+
 @register.filter
 def event_text(event: CaseEvent) -> str:
     """One sentence per timeline event, in the user's language."""
@@ -105,6 +113,11 @@ def event_text(event: CaseEvent) -> str:
         return _("The provider refused the referral: %(reason)s") % {"reason": d.get("reason", "")}
     if kind == "referral_delivered":
         return _("Service delivered on %(day)s.") % {"day": _day(d.get("on", ""))}
+    if kind == "monitoring_started":
+        text = _("Monitoring started.")
+        return f"{text} {d['note']}" if d.get("note") else text
+    if kind == "removed":
+        return _("Removed from work at once by the labour inspection; refer the child now.")
     if kind == "follow_up":
         return _("Follow-up visit; verdict: %(verdict)s; in school or training: %(school)s.") % {
             "verdict": _label(Verdict, d.get("verdict")),
@@ -116,6 +129,13 @@ def event_text(event: CaseEvent) -> str:
         }
     if kind == "closed":
         return _("Case closed: %(reason)s.") % {"reason": _label(ClosureReason, d.get("reason"))}
+    if kind == "transferred_to":
+        return _("Transferred to %(organisation)s.") % {"organisation": _organisation(d)}
+    if kind == "transferred_from":
+        return _("Transferred from %(organisation)s (case #%(case)s).") % {
+            "organisation": _organisation(d),
+            "case": d.get("case", ""),
+        }
     if kind == "closure_rejected":
         text = _("Closure refused (%(reason)s).") % {
             "reason": _label(ClosureReason, d.get("reason"))
