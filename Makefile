@@ -35,8 +35,9 @@ help:
 	@echo "make lint   ruff and mypy"
 	@echo "make format format the code with ruff"
 
+# fonts-hosny-amiri: the Arabic and Latin font of the PDF documents (inspection.documents).
 system-packages:
-	@packages="gettext"; \
+	@packages="gettext fonts-hosny-amiri"; \
 	command -v npm >/dev/null 2>&1 || packages="$$packages npm"; \
 	scripts/ensure-system-packages.sh $$packages
 

@@ -10,40 +10,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from himaya.accounts.models import Organisation, OrganisationKind, Role, User
 from himaya.audit.events import AuditEvent
 from himaya.audit.models import AuditEntry
 from himaya.cases.services import COMMUNE_OUT_OF_TERRITORY
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
-from himaya.inspection import selectors, services
+from himaya.inspection import selectors
 from himaya.inspection.models import Establishment
 from himaya.inspection.services import EstablishmentIn
+from himaya.inspection.services import establishments as services
 
 VALID_ICE = "001561191000066"
 OTHER_VALID_ICE = "002136093000040"
-
-
-@pytest.fixture
-def offices(world: Any) -> Any:
-    """Another inspection office of the same region, its inspector, and a supervisor
-    and a provincial inspector of the world's office."""
-    other = Organisation.objects.create(
-        name="Inspection de Tanger", kind=OrganisationKind.INSPECTORATE, territory_code=""
-    )
-
-    def user(name: str, role: str, organisation: Organisation, territory: str) -> User:
-        return User.objects.create(
-            username=name, role=role, organisation=organisation, territory_code=territory
-        )
-
-    world.other_office_inspector = user("other_office", Role.INSPECTOR, other, world.region.code)
-    world.inspection_supervisor = user(
-        "inspection_supervisor", Role.SUPERVISOR, world.inspectorate, world.region.code
-    )
-    world.far_inspector = user(
-        "far_inspector", Role.INSPECTOR, world.inspectorate, world.far_commune.province_id
-    )
-    return world
 
 
 def _in(world: Any, **fields: Any) -> EstablishmentIn:

@@ -18,9 +18,10 @@ from himaya.audit.events import AuditEvent
 from himaya.audit.models import AuditEntry
 from himaya.cases.services import COMMUNE_OUT_OF_TERRITORY, PHONE_FORMAT, REQUIRED, UNKNOWN_CODE
 from himaya.core.errors import ApplicationError, InvalidInput
-from himaya.inspection import imports, services
+from himaya.inspection import imports
 from himaya.inspection.imports import ImportReport, RejectedRow, establishments_import
 from himaya.inspection.models import Establishment
+from himaya.inspection.services import establishments as services
 
 HEADER = "name,ice,sector,commune_code,address,workers,contact_name,contact_phone"
 ICE_A = "001561191000066"

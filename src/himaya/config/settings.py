@@ -9,6 +9,8 @@ Everything that differs between machines comes from the environment:
 - ``HIMAYA_SECURE_COOKIES``: send cookies over HTTPS only (default: on unless DEBUG).
 - ``HIMAYA_VAR_DIR``: where the SQLite database and collected static files go
   (default: ``var/`` at the repository root).
+- ``HIMAYA_EVIDENCE_DIR``: where visits' evidence files go (default: ``evidence/``
+  in the var directory); never under the static or web root.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/himaya``; SQLite otherwise.
 """
 
@@ -183,6 +185,15 @@ HIMAYA_FOLLOW_UP_EVERY_DAYS = env_int("HIMAYA_FOLLOW_UP_EVERY_DAYS", default=30)
 #: least this many days after the one before.
 HIMAYA_CLOSURE_FOLLOW_UPS = env_int("HIMAYA_CLOSURE_FOLLOW_UPS", default=2)
 HIMAYA_CLOSURE_MIN_DAYS_APART = env_int("HIMAYA_CLOSURE_MIN_DAYS_APART", default=30)
+
+# --- Labour inspection ----------------------------------------------------------
+#: Evidence files of visits (photos, documents): outside the web root, served
+#: only through a scoped view.
+EVIDENCE_DIR = Path(os.environ.get("HIMAYA_EVIDENCE_DIR", VAR_DIR / "evidence"))
+#: Largest evidence file accepted, in bytes.
+HIMAYA_EVIDENCE_MAX_BYTES = env_int("HIMAYA_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+#: Days given by a formal notice to comply, unless the inspector sets another date.
+HIMAYA_NOTICE_DAYS = env_int("HIMAYA_NOTICE_DAYS", default=30)
 
 # --- Static files --------------------------------------------------------------
 STATIC_URL = "static/"

@@ -35,10 +35,10 @@ from himaya.audit.services import audit_record
 from himaya.core.errors import InvalidInput
 from himaya.geography.models import Commune
 from himaya.inspection.models import Establishment
-from himaya.inspection.services import (
+from himaya.inspection.services.establishments import (
     ICE_TAKEN,
     EstablishmentIn,
-    _build,
+    establishment_build,
     establishment_clean,
     require_inspection_staff,
 )
@@ -284,7 +284,9 @@ class _Importer:
             if row.errors or row.commune is None:
                 self.reject(row.line, row.errors)
             else:
-                establishments.append(_build(self.actor, self.office_id, row.data, row.commune))
+                establishments.append(
+                    establishment_build(self.actor, self.office_id, row.data, row.commune)
+                )
         Establishment.objects.bulk_create(establishments)
         self.report.created += len(establishments)
         # In line order (a stable sort keeps a row's errors in column order).

@@ -1,9 +1,9 @@
-"""Reads of the inspectorate's register, scoped to the user.
+"""Reads of the inspectorate's records, scoped to the user.
 
-``establishment_visible_to`` is the one place where scope is applied: labour
-inspectors and case supervisors of an inspection office see the establishments
-of their office within their territory; nobody else sees any. An establishment
-outside the scope is "not found".
+``_office_scope`` is the one place where scope is applied: labour inspectors
+and case supervisors of an inspection office see the establishments, visits,
+violations, documents and evidence of their office within their territory;
+nobody else sees any. A record outside the scope is "not found".
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from himaya.accounts.models import OrganisationKind, Role
 from himaya.cases.names import normalise
 from himaya.cases.selectors import territory_filter
 from himaya.core.errors import NotFound
-from himaya.inspection.models import Establishment
+from himaya.inspection.models import (
+    EnforcementDocument,
+    Establishment,
+    Evidence,
+    Violation,
+    Visit,
+)
 
 INSPECTION_ROLES = frozenset({Role.INSPECTOR, Role.SUPERVISOR})
 
@@ -32,12 +38,69 @@ def is_inspection_staff(user: Any) -> bool:
     )
 
 
-def establishment_visible_to(user: Any) -> QuerySet[Establishment]:
+def _office_scope(user: Any, prefix: str = "") -> Q | None:
+    """The condition for records of the user's office and territory (``prefix``
+    reaches them through a relation, e.g. ``"visit__"``); None for nobody."""
     if not is_inspection_staff(user):
-        return Establishment.objects.none()
-    return Establishment.objects.filter(
-        territory_filter(user.territory_code), office_id=user.organisation_id
+        return None
+    return territory_filter(user.territory_code, prefix) & Q(
+        **{prefix + "office_id": user.organisation_id}
     )
+
+
+def establishment_visible_to(user: Any) -> QuerySet[Establishment]:
+    scope = _office_scope(user)
+    return Establishment.objects.none() if scope is None else Establishment.objects.filter(scope)
+
+
+def visit_visible_to(user: Any) -> QuerySet[Visit]:
+    scope = _office_scope(user)
+    return Visit.objects.none() if scope is None else Visit.objects.filter(scope)
+
+
+def violation_visible_to(user: Any) -> QuerySet[Violation]:
+    scope = _office_scope(user)
+    return Violation.objects.none() if scope is None else Violation.objects.filter(scope)
+
+
+def document_visible_to(user: Any) -> QuerySet[EnforcementDocument]:
+    scope = _office_scope(user, "visit__")
+    if scope is None:
+        return EnforcementDocument.objects.none()
+    return EnforcementDocument.objects.filter(scope)
+
+
+def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
+    scope = _office_scope(user, "visit__")
+    return Evidence.objects.none() if scope is None else Evidence.objects.filter(scope)
+
+
+def visit_get_for_user(*, user: Any, visit_id: int) -> Visit:
+    try:
+        return visit_visible_to(user).select_related("establishment", "commune").get(pk=visit_id)
+    except Visit.DoesNotExist:
+        raise NotFound() from None
+
+
+def violation_get_for_user(*, user: Any, violation_id: int) -> Violation:
+    try:
+        return violation_visible_to(user).select_related("establishment").get(pk=violation_id)
+    except Violation.DoesNotExist:
+        raise NotFound() from None
+
+
+def document_get_for_user(*, user: Any, document_id: int) -> EnforcementDocument:
+    try:
+        return document_visible_to(user).get(pk=document_id)
+    except EnforcementDocument.DoesNotExist:
+        raise NotFound() from None
+
+
+def evidence_get_for_user(*, user: Any, evidence_id: int) -> Evidence:
+    try:
+        return evidence_visible_to(user).get(pk=evidence_id)
+    except Evidence.DoesNotExist:
+        raise NotFound() from None
 
 
 def establishment_get_for_user(*, user: Any, establishment_id: int) -> Establishment:

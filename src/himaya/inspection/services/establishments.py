@@ -126,7 +126,10 @@ def establishment_clean(
     return data, commune, errors
 
 
-def _build(actor: User, office_id: int, data: EstablishmentIn, commune: Commune) -> Establishment:
+def establishment_build(
+    actor: User, office_id: int, data: EstablishmentIn, commune: Commune
+) -> Establishment:
+    """An unsaved establishment from cleaned input (the import saves many at once)."""
     establishment = Establishment(
         office_id=office_id,
         name=data.name,
@@ -152,7 +155,7 @@ def establishment_create(*, actor: User, data: EstablishmentIn) -> Establishment
             errors["ice"] = [ICE_TAKEN]
     if errors or commune is None:
         raise InvalidInput(errors)
-    establishment = _build(actor, office_id, data, commune)
+    establishment = establishment_build(actor, office_id, data, commune)
     try:
         with transaction.atomic():
             establishment.save()

@@ -1,0 +1,31 @@
+"""Every change to the inspectorate's records: one function per business action,
+transactional and audited, grouped by what it changes.
+
+- ``establishments``: the register (``establishment_create``; the CSV import
+  is ``inspection.imports``);
+- ``visits``: planning and recording visits, the children found;
+- ``enforcement``: violations, formal notices, follow-ups, violation reports
+  and their fines;
+- ``evidence``: files attached to a visit.
+
+Only labour inspectors and supervisors of an inspection office may change
+these records, and only in their own territory (``selectors.is_inspection_staff``).
+"""
+
+from himaya.inspection.services.establishments import (
+    NOT_INSPECTION_STAFF,
+    EstablishmentIn,
+    establishment_clean,
+    establishment_create,
+    ice_error,
+    require_inspection_staff,
+)
+
+__all__ = [
+    "NOT_INSPECTION_STAFF",
+    "EstablishmentIn",
+    "establishment_clean",
+    "establishment_create",
+    "ice_error",
+    "require_inspection_staff",
+]
