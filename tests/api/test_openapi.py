@@ -21,6 +21,7 @@ ENDPOINTS = {
     ("post", "/api/cases/{case_id}/assign"),
     ("post", "/api/cases/{case_id}/referrals"),
     ("post", "/api/cases/{case_id}/follow-ups"),
+    ("post", "/api/cases/{case_id}/start-monitoring"),
     ("post", "/api/cases/{case_id}/request-closure"),
     ("post", "/api/cases/{case_id}/approve-closure"),
     ("post", "/api/cases/{case_id}/reject-closure"),
@@ -33,6 +34,19 @@ ENDPOINTS = {
     ("post", "/api/referrals/{referral_id}/refuse"),
     ("post", "/api/referrals/{referral_id}/deliver"),
     ("get", "/api/dashboard"),
+    ("get", "/api/inspection/establishments/"),
+    ("post", "/api/inspection/establishments/"),
+    ("post", "/api/inspection/establishments/search"),
+    ("get", "/api/inspection/establishments/{establishment_id}"),
+    ("get", "/api/inspection/visits/"),
+    ("post", "/api/inspection/visits/"),
+    ("get", "/api/inspection/visits/{visit_id}"),
+    ("post", "/api/inspection/visits/{visit_id}/record"),
+    ("post", "/api/inspection/visits/{visit_id}/children"),
+    ("post", "/api/inspection/visits/{visit_id}/notice"),
+    ("post", "/api/inspection/visits/{visit_id}/follow-up"),
+    ("post", "/api/inspection/visits/{visit_id}/report"),
+    ("get", "/api/inspection/documents/{document_id}.pdf"),
 }
 
 

@@ -73,6 +73,7 @@ def case_requests(world: Any, case: Any) -> list[tuple[str, str, Any]]:
             f"/api/cases/{case.pk}/follow-ups",
             {**observation, "in_school_or_training": True},
         ),
+        ("post", f"/api/cases/{case.pk}/start-monitoring", {"note": ""}),
         ("post", f"/api/cases/{case.pk}/request-closure", {"reason": "lost_to_follow_up"}),
         ("post", f"/api/cases/{case.pk}/approve-closure", None),
         ("post", f"/api/cases/{case.pk}/reject-closure", {"note": ""}),

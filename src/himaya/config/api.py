@@ -34,6 +34,7 @@ from himaya.accounts.api import ApiTokenAuth
 from himaya.accounts.api import router as accounts_router
 from himaya.cases.api import router as cases_router
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
+from himaya.inspection.api import router as inspection_router
 
 
 class HimayaAPI(NinjaAPI):
@@ -207,3 +208,4 @@ def health(request: HttpRequest) -> HealthOut:
 # /referrals/, /providers and /dashboard itself).
 api.add_router("/auth/", accounts_router)
 api.add_router("/", cases_router)
+api.add_router("/inspection/", inspection_router)

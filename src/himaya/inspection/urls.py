@@ -1,14 +1,13 @@
-from django.urls import path
+"""The inspectorate's pages: each module of ``views`` lists its own URLs."""
 
-from himaya.inspection import views
+from himaya.inspection.views import establishments, evidence, plan, report, visits
 
 app_name = "inspection"
 
 urlpatterns = [
-    path("establishments/", views.establishment_list, name="establishments"),
-    path("establishments/new/", views.establishment_create, name="establishment_create"),
-    path("establishments/import/", views.establishment_import, name="establishment_import"),
-    path(
-        "establishments/<int:establishment_id>/", views.establishment_detail, name="establishment"
-    ),
+    *establishments.urlpatterns,
+    *report.urlpatterns,
+    *visits.urlpatterns,
+    *evidence.urlpatterns,
+    *plan.urlpatterns,
 ]

@@ -71,6 +71,8 @@ def nav_links(user: Any) -> list[NavLink]:
         add("cases:list", _("Cases"), "cases:detail")
         add("cases:identify", _("Identify a child"))
     if is_inspection_staff(user):
+        add("inspection:day", _("My day"))
+        add("inspection:visits", _("Visits"), "inspection:visit", "inspection:visit_create")
         add(
             "inspection:establishments",
             _("Establishments"),
@@ -78,6 +80,8 @@ def nav_links(user: Any) -> list[NavLink]:
             "inspection:establishment_create",
             "inspection:establishment_import",
         )
+        add("inspection:plan", _("Plan"), "inspection:risk")
+        add("inspection:annual_report", _("Annual report"))
     if sees_dashboard(user):
         add("workspace:dashboard", _("Dashboard"))
     if is_provider(user):

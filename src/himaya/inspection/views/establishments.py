@@ -1,54 +1,23 @@
-"""Pages of the labour inspectorate: the register of establishments.
-
-Thin views: reads through ``inspection.selectors`` (scope), changes through
-``inspection.services`` and ``inspection.imports``. Pages are for the staff of
-an inspection office only; anybody else gets "not found".
-"""
+"""Pages of the register of establishments (list, detail, creation, import)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from functools import wraps
-from typing import Concatenate, ParamSpec
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from himaya.accounts.models import User
 from himaya.cases.views import _error_summary, _take_errors, not_found_as_404
 from himaya.core.errors import ApplicationError
 from himaya.inspection import imports, selectors, services
 from himaya.inspection.forms import EstablishmentFilterForm, EstablishmentForm, ImportForm
+from himaya.inspection.views.common import inspection_staff_required, user_of
 
-P = ParamSpec("P")
 PAGE_SIZE = 25
-
-
-def inspection_staff_required(
-    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Pages for inspectors and supervisors of an inspection office; others: 404."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        if not selectors.is_inspection_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # behind inspection_staff_required: never, but typed
-        raise Http404
-    return user
 
 
 @login_required
@@ -57,7 +26,7 @@ def _user(request: HttpRequest) -> User:
 def establishment_list(request: HttpRequest) -> HttpResponse:
     form = EstablishmentFilterForm(request.GET or None)
     establishments = selectors.establishment_list_for_user(
-        user=_user(request), filters=form.filters()
+        user=user_of(request), filters=form.filters()
     )
     page = Paginator(establishments, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -72,7 +41,7 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
 @not_found_as_404
 def establishment_detail(request: HttpRequest, establishment_id: int) -> HttpResponse:
     establishment = selectors.establishment_get_for_user(
-        user=_user(request), establishment_id=establishment_id
+        user=user_of(request), establishment_id=establishment_id
     )
     return render(request, "inspection/establishment_detail.html", {"establishment": establishment})
 
@@ -81,7 +50,7 @@ def establishment_detail(request: HttpRequest, establishment_id: int) -> HttpRes
 @inspection_staff_required
 @require_http_methods(["GET", "POST"])
 def establishment_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = EstablishmentForm(request.POST or None, user=user)
     errors: list[str] = []
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
@@ -108,7 +77,7 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
 @inspection_staff_required
 @require_http_methods(["GET", "POST"])
 def establishment_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     errors: list[str] = []
@@ -124,3 +93,11 @@ def establishment_import(request: HttpRequest) -> HttpResponse:
         "error_summary": _error_summary([form], errors) if report is None else [],
     }
     return render(request, "inspection/establishment_import.html", context, status=status)
+
+
+urlpatterns = [
+    path("establishments/", establishment_list, name="establishments"),
+    path("establishments/new/", establishment_create, name="establishment_create"),
+    path("establishments/import/", establishment_import, name="establishment_import"),
+    path("establishments/<int:establishment_id>/", establishment_detail, name="establishment"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the labour inspectorate, one module per part (see ``urls.py``)."""
