@@ -23,6 +23,9 @@ children do hazardous work):
   referrals to the providers of the child's province, follow-up visits,
   closure for each reason), with its timeline and its audit entries.
 
+The labour inspectorate's registers, visits and enforcement follow, made by
+``himaya.inspection.demo`` (the command calls both in one transaction).
+
 Children are made and written in chunks of 5,000 (``_insert_rows``: the
 rows of ``bulk_create`` without its per-value overhead), inside the caller's
 transaction: 100,000 children in a few minutes. Dates lie within the last two

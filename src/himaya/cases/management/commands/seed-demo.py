@@ -2,8 +2,11 @@
 
 Creates the demo organisations and accounts of every region, then N synthetic
 children with their identifications (classified by the rules engine), cases,
-referrals, follow-ups, timelines and audit entries (see ``himaya.cases.demo``).
-Loads the geography first when none is loaded. All in one transaction.
+referrals, follow-ups, timelines and audit entries (see ``himaya.cases.demo``),
+then each labour inspection office's register, visits, children found and
+enforcement (see ``himaya.inspection.demo``; the children found in visits are
+part of the N). Loads the geography first when none is loaded. All in one
+transaction.
 
 The accounts get the public demo password (``himaya-demo``), so the command
 refuses to run when DEBUG is off unless ``--password`` is given. It fills an
@@ -24,13 +27,15 @@ from himaya.cases.demo import DEMO_PASSWORD, seed_demo
 from himaya.cases.models import Child
 from himaya.geography.models import Commune
 from himaya.geography.services import geography_load
+from himaya.inspection.demo import children_to_find, seed_inspection
 
 
 class Command(BaseCommand):
     help = (
         "Fill an empty database with synthetic demo data for Morocco: organisations, one "
         f"account per role and region (password '{DEMO_PASSWORD}', DEBUG only), children, "
-        "cases, referrals and follow-ups."
+        "cases, referrals and follow-ups, and the labour inspectorate's registers, visits "
+        "and enforcement."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -76,11 +81,15 @@ class Command(BaseCommand):
         if not Commune.objects.exists():
             self.stdout.write("Loading the geography first…")
             geography_load()
+        progress = self.stdout.write if options["verbosity"] > 1 else None
         with transaction.atomic():
+            found = children_to_find(options["children"])
             report = seed_demo(
-                children=options["children"],
+                children=options["children"] - found,
                 seed=options["seed"],
                 password_hash=make_password(password),
-                progress=self.stdout.write if options["verbosity"] > 1 else None,
+                progress=progress,
             )
+            inspection = seed_inspection(seed=options["seed"], children=found, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Demo data seeded: {report.summary()}."))
+        self.stdout.write(self.style.SUCCESS(f"Labour inspection: {inspection.summary()}."))
