@@ -31,7 +31,8 @@ cat <<MSG
   Demo logins (local only; \`make run\` seeds 5,000 synthetic children).
   Password for all: himaya-demo
     worker-01       social worker (association, region 01): identifies children, follows cases
-    inspector-01    labour inspector (region 01): identifies working children, refers them
+    inspector-01    labour inspector (region 01): visits, children found, notices, reports
+    inspection-supervisor-01  head of the inspection office: the monthly plan, the office's cases
     supervisor-01   case supervisor: approves assessments and closures, region 01's caseload
     school-01       service provider (a school): answers the referrals addressed to it
     analyst-01      analyst: region 01's figures, never names ("analyst": whole country)

@@ -589,13 +589,9 @@ def referral_send(request: HttpRequest, case_id: int, payload: ReferralSendIn) -
     return Status(201, referral)
 
 
-class ObservationCreateIn(Schema):
-    """What was seen at a visit; classified by the rules engine."""
+class ObservationFieldsIn(Schema):
+    """The observation fields of the rules specification (shared with the inspection API)."""
 
-    observed_on: date
-    commune: str = Field(
-        default="", max_length=12, description="Where, if not the household's commune."
-    )
     place: str = Field(default="", max_length=200)
     age_reported: int | None = None
     economic_hours_week: float | None = None
@@ -611,6 +607,15 @@ class ObservationCreateIn(Schema):
     apprenticeship: bool = False
     in_school_or_training: bool | None = None
     notes: str = Field(default="", max_length=10000)
+
+
+class ObservationCreateIn(ObservationFieldsIn):
+    """What was seen at a visit; classified by the rules engine."""
+
+    observed_on: date
+    commune: str = Field(
+        default="", max_length=12, description="Where, if not the household's commune."
+    )
 
     def data(self) -> services.ObservationIn:
         return services.ObservationIn(**self.model_dump())

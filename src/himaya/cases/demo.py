@@ -299,7 +299,12 @@ def demo_logins(region: str = "01") -> list[DemoLogin]:
     return [
         DemoLogin(f"worker-{region}", Role.SOCIAL_WORKER, "identifies children, follows cases"),
         DemoLogin(f"supervisor-{region}", Role.SUPERVISOR, "approves, sees the region's caseload"),
-        DemoLogin(f"inspector-{region}", Role.INSPECTOR, "labour inspector: identifies, refers"),
+        DemoLogin(
+            f"inspector-{region}", Role.INSPECTOR, "labour inspector: visits, notices, reports"
+        ),
+        DemoLogin(
+            f"inspection-supervisor-{region}", Role.SUPERVISOR, "inspection office: plan, cases"
+        ),
         DemoLogin(f"school-{region}", Role.PROVIDER, "a school: answers its referrals"),
         DemoLogin(f"analyst-{region}", Role.ANALYST, "the region's figures, no names"),
         DemoLogin(f"admin-{region}", Role.ADMINISTRATOR, "manages organisations and users"),

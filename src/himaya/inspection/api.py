@@ -16,7 +16,7 @@ Names never go into URLs: searching the register by name or ICE number is
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, time
+from datetime import date
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
@@ -38,6 +38,7 @@ from himaya.cases.api import (
     ChildCreateIn,
     CommuneOut,
     HouseholdCreateIn,
+    ObservationFieldsIn,
     PageIn,
 )
 from himaya.core.errors import InvalidInput, NotFound
@@ -476,25 +477,9 @@ def visit_record(request: HttpRequest, visit_id: int, payload: VisitRecordIn) ->
     return _visit_detail(user, visit)
 
 
-class FoundObservationIn(Schema):
+class FoundObservationIn(ObservationFieldsIn):
     """The casework API's ``ObservationCreateIn`` without its date and commune,
     which are the visit's. The place and the sector default to the establishment's."""
-
-    place: str = Field(default="", max_length=200)
-    age_reported: int | None = None
-    economic_hours_week: float | None = None
-    chores_hours_week: float | None = None
-    sector: str = Field(default="", max_length=20)
-    domestic_worker: bool = False
-    usual_start: time | None = None
-    usual_end: time | None = None
-    night_work: bool = False
-    hazards: list[str] = Field(default_factory=list)
-    worst_forms: list[str] = Field(default_factory=list)
-    guardian_authorisation: bool = False
-    apprenticeship: bool = False
-    in_school_or_training: bool | None = None
-    notes: str = Field(default="", max_length=10000)
 
     def data(self) -> case_services.ObservationIn:
         return case_services.ObservationIn(observed_on=None, **self.model_dump())
