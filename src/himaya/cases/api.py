@@ -27,6 +27,7 @@ from himaya.accounts.models import (
     Organisation,
     Role,
     ServiceType,
+    User,
 )
 from himaya.audit.events import AuditEvent
 from himaya.cases import selectors, services, workflow
@@ -803,6 +804,31 @@ class IdentificationOut(ClassificationOut):
     case_id: int | None = Field(..., description="The case opened or updated; null if none.")
 
 
+def identified_child(
+    user: User,
+    child_id: int | None,
+    household: HouseholdCreateIn | None,
+    child: ChildCreateIn | None,
+) -> dict[str, Any]:
+    """Who an identification is about, as ``identification_record`` takes it: a child
+    already registered (``child_id``, in the user's scope) or a new household and child
+    (both then required)."""
+    if child_id is not None:
+        return {"existing_child": selectors.child_get_for_user(user=user, child_id=child_id)}
+    if household is None or child is None:
+        raise InvalidInput(
+            {
+                name: [services.REQUIRED]
+                for name, value in (("household", household), ("child", child))
+                if value is None
+            }
+        )
+    return {
+        "household": services.HouseholdIn(**household.model_dump()),
+        "child": services.ChildIn(**child.model_dump()),
+    }
+
+
 @router.post(
     "/identifications",
     response={201: IdentificationOut, **ERRORS},
@@ -811,26 +837,11 @@ class IdentificationOut(ClassificationOut):
 )
 def identification_create(request: HttpRequest, payload: IdentificationCreateIn) -> Any:
     user = request_user(request)
-    observation = payload.observation.data()
-    if payload.child_id is not None:
-        child = selectors.child_get_for_user(user=user, child_id=payload.child_id)
-        result = services.identification_record(
-            actor=user, existing_child=child, observation=observation
-        )
-    else:
-        missing = {
-            name: [services.REQUIRED]
-            for name, value in (("household", payload.household), ("child", payload.child))
-            if value is None
-        }
-        if missing or payload.household is None or payload.child is None:
-            raise InvalidInput(missing)
-        result = services.identification_record(
-            actor=user,
-            household=services.HouseholdIn(**payload.household.model_dump()),
-            child=services.ChildIn(**payload.child.model_dump()),
-            observation=observation,
-        )
+    result = services.identification_record(
+        actor=user,
+        observation=payload.observation.data(),
+        **identified_child(user, payload.child_id, payload.household, payload.child),
+    )
     return Status(
         201,
         _classified(

@@ -29,7 +29,6 @@ from ninja.pagination import PaginationBase, paginate
 
 from himaya.accounts.api import ERRORS, request_user
 from himaya.accounts.models import User
-from himaya.cases import selectors as case_selectors
 from himaya.cases import services as case_services
 from himaya.cases.api import (
     MAX_PAGE,
@@ -40,6 +39,7 @@ from himaya.cases.api import (
     HouseholdCreateIn,
     ObservationFieldsIn,
     PageIn,
+    identified_child,
 )
 from himaya.core.errors import InvalidInput, NotFound
 from himaya.inspection import selectors
@@ -504,27 +504,12 @@ class VisitChildFoundIn(Schema):
 def visit_child_found(request: HttpRequest, visit_id: int, payload: VisitChildFoundIn) -> Any:
     visit = _visit(request, visit_id)
     user = request_user(request)
-    observation = payload.observation.data()
-    if payload.child_id is not None:
-        child = case_selectors.child_get_for_user(user=user, child_id=payload.child_id)
-        found = visits.visit_child_found(
-            actor=user, visit=visit, existing_child=child, observation=observation
-        )
-    else:
-        missing = {
-            name: [case_services.REQUIRED]
-            for name, value in (("household", payload.household), ("child", payload.child))
-            if value is None
-        }
-        if missing or payload.household is None or payload.child is None:
-            raise InvalidInput(missing)
-        found = visits.visit_child_found(
-            actor=user,
-            visit=visit,
-            household=case_services.HouseholdIn(**payload.household.model_dump()),
-            child=case_services.ChildIn(**payload.child.model_dump()),
-            observation=observation,
-        )
+    found = visits.visit_child_found(
+        actor=user,
+        visit=visit,
+        observation=payload.observation.data(),
+        **identified_child(user, payload.child_id, payload.household, payload.child),
+    )
     return Status(201, found)
 
 
