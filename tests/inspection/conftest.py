@@ -4,6 +4,7 @@ the children found in them."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,26 @@ from himaya.inspection.models import CHECKLIST, Establishment, FoundChild, Visit
 from himaya.inspection.services import establishments, visits
 
 VALID_ICE = "001561191000066"
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings: Any) -> None:
+    """Tasks run at once, in the test, when enqueued (the task function itself
+    runs, as the worker would run it); a test may set the database backend back."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded files waiting for their import job go to a fresh directory."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    return Path(settings.IMPORT_DIR)
 
 
 @pytest.fixture

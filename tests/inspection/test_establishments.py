@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
@@ -278,32 +277,3 @@ def test_an_ice_number_saved_meanwhile_by_someone_else_is_a_clear_error(
 
 def _nothing_taken(**_: Any) -> Any:
     return Establishment.objects.none()
-
-
-def test_importing_a_file_through_the_page_reports_each_rejected_row(
-    client: Client, world: Any
-) -> None:
-    _as(client, world.inspector)
-    content = (
-        "name;ice;sector;commune_code\n"
-        f"Atelier Nour;{VALID_ICE};manufacturing;{world.commune.code}\n"
-        f"Ferme;123;agriculture;{world.commune.code}\n"
-    ).encode()
-    upload = SimpleUploadedFile("register.csv", content, content_type="text/csv")
-    response = client.post("/fr/inspection/establishments/import/", {"file": upload})
-    html = response.content.decode()
-
-    assert response.status_code == 200
-    assert "2 lignes lues : 1 établissements ajoutés, 1 lignes rejetées." in html
-    assert "<td>3</td><td><code>ice</code></td>" in html
-    assert [e.name for e in Establishment.objects.all()] == ["Atelier Nour"]
-
-
-def test_a_file_refused_as_a_whole_says_why_and_saves_nothing(client: Client, world: Any) -> None:
-    _as(client, world.inspector)
-    upload = SimpleUploadedFile("register.csv", b"nom;secteur\nx;y\n", content_type="text/csv")
-    response = client.post("/fr/inspection/establishments/import/", {"file": upload})
-
-    assert response.status_code == 400
-    assert "commune_code" in response.content.decode()
-    assert not Establishment.objects.exists()

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from PIL import Image
 from tests.inspection.conftest import plan_visit
@@ -133,7 +134,7 @@ def test_a_file_too_large_is_refused(
     with pytest.raises(InvalidInput) as refused:
         _add(world, visit, JPEG + b"\x00")
     message = refused.value.errors["file"][0]
-    assert message.startswith("The file is too large")
+    assert message == services.EVIDENCE_TOO_LARGE % {"size": filesizeformat(len(JPEG))}
     _nothing_kept(evidence_dir)
 
     assert _add(world, visit, JPEG).size == len(JPEG)  # exactly the limit is accepted
@@ -147,7 +148,8 @@ def test_a_file_too_large_is_found_however_its_size_is_declared(
     upload.size = 10  # what the client says
     with pytest.raises(InvalidInput) as refused:
         services.evidence_add(actor=world.inspector, visit=visit, upload=upload)
-    assert refused.value.errors["file"][0].startswith("The file is too large")
+    too_large = services.EVIDENCE_TOO_LARGE % {"size": filesizeformat(1000)}
+    assert refused.value.errors["file"] == [too_large]
     _nothing_kept(evidence_dir)
 
 

@@ -1,27 +1,35 @@
-"""establishments_import and ``himaya import-establishments``: a CSV file into the
-inspectorate's register, every rejected row reported with its line and column."""
+"""establishments_import, ``himaya import-establishments`` and the import page: a CSV
+file into the inspectorate's register, every rejected row reported with its line and
+column; on the page, in a background job with a progress bar."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
+from django.test import Client, override_settings
+from django.utils import timezone, translation
 
-from himaya.accounts.models import Organisation, OrganisationKind
+from himaya.accounts.models import Organisation, OrganisationKind, Role
 from himaya.audit.events import AuditEvent
 from himaya.audit.models import AuditEntry
 from himaya.cases.services import COMMUNE_OUT_OF_TERRITORY, PHONE_FORMAT, REQUIRED, UNKNOWN_CODE
 from himaya.core.errors import ApplicationError, InvalidInput
-from himaya.inspection import imports
+from himaya.inspection import forms, import_files, imports, selectors
 from himaya.inspection.imports import ImportReport, RejectedRow, establishments_import
-from himaya.inspection.models import Establishment
+from himaya.inspection.models import Establishment, EstablishmentImport, ImportStatus
 from himaya.inspection.services import establishments as services
+from himaya.inspection.services import import_jobs
 
 HEADER = "name,ice,sector,commune_code,address,workers,contact_name,contact_phone"
 ICE_A = "001561191000066"
@@ -602,3 +610,350 @@ def test_command_shows_progress_when_verbose(world: Any, tmp_path: Path) -> None
     out = command(str(path), "--user", "inspector", "--verbosity", "2")
 
     assert "1/1 rows" in out
+
+
+# --- The page: a background job with a progress bar ----------------------------------
+
+IMPORT_URL = "/fr/inspection/establishments/import/"
+
+
+def upload(*lines: str, name: str = "register.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, csv_bytes(*lines).getvalue(), content_type="text/csv")
+
+
+def send(client: Client, user: Any, *lines: str) -> Any:
+    client.force_login(user)
+    return client.post(IMPORT_URL, {"file": upload(*lines)})
+
+
+def job_url(job: EstablishmentImport, part: str = "") -> str:
+    return f"{IMPORT_URL}{job.pk}/{part}"
+
+
+def queue(world: Any, *lines: str) -> EstablishmentImport:
+    """Start a job without running it (as with the database backend and no worker)."""
+    with override_settings(TASKS=DATABASE_TASKS):
+        return import_jobs.establishment_import_start(
+            actor=world.inspector, source=csv_bytes(*lines), file_name="register.csv"
+        )
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_a_file_sent_through_the_page_is_imported_by_a_job(
+    client: Client, world: Any, import_dir: Path
+) -> None:
+    response = send(
+        client,
+        world.inspector,
+        HEADER,
+        f"Atelier Nour,{ICE_A},manufacturing,{world.commune.code},,,,",
+        f"Ferme,123,agriculture,{world.commune.code},,,,",
+    )
+
+    job = EstablishmentImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == job_url(job)
+    assert (job.office, job.created_by, job.file_name) == (
+        world.inspectorate,
+        world.inspector,
+        "register.csv",
+    )
+    assert (job.status, job.rows_total, job.rows_processed) == (ImportStatus.DONE, 2, 2)
+    assert job.language == "fr"
+    assert job.task_id
+    assert job.started_at is not None and job.finished_at is not None
+    assert job.report == {
+        "rows": 2,
+        "created": 1,
+        "rejected_rows": 1,
+        "rejected": [{"row": 3, "field": "ice", "message": str(services.ICE_LENGTH)}],
+    }
+    assert names() == ["Atelier Nour"]
+    assert list(import_dir.iterdir()) == []  # the file and its progress, deleted
+    entry = AuditEntry.objects.get(event=AuditEvent.ESTABLISHMENTS_IMPORTED)
+    assert (entry.actor, entry.object_type, entry.object_id) == (
+        world.inspector,
+        "establishmentimport",
+        str(job.pk),
+    )
+    assert entry.detail == {"rows": 2, "created": 1, "rejected_rows": 1}
+
+
+def test_the_job_page_shows_a_full_bar_and_every_rejected_row(client: Client, world: Any) -> None:
+    client.force_login(world.inspector)
+    content = (
+        "name;ice;sector;commune_code\n"
+        f"Atelier Nour;{ICE_A};manufacturing;{world.commune.code}\n"
+        f"Ferme;123;agriculture;{world.commune.code}\n"
+    ).encode()
+    file = SimpleUploadedFile("register.csv", content, content_type="text/csv")
+    response = client.post(IMPORT_URL, {"file": file}, follow=True)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert '<progress id="import-progress" max="2" value="2">' in html
+    assert "2 lignes lues : 1 établissements ajoutés, 1 lignes rejetées." in html
+    assert "<td>3</td><td><code>ice</code></td>" in html
+    assert "hx-trigger" not in html  # finished: nothing polls
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_running_job_is_polled_every_second_until_it_ends(
+    client: Client, world: Any, import_dir: Path
+) -> None:
+    job = queue(world, HEADER, *[f"Atelier {n},,trade,{world.commune.code},,,," for n in range(4)])
+    client.force_login(world.inspector)
+
+    queued = client.get(job_url(job, "progress/")).content.decode()
+    assert f'hx-get="{job_url(job, "progress/")}"' in queued
+    assert 'hx-trigger="every 1s"' in queued
+    assert '<progress id="import-progress" max="4"></progress>' in queued  # waiting
+
+    EstablishmentImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    import_files.write_progress(job.key, 3, 4)
+    running = client.get(job_url(job, "progress/")).content.decode()
+    assert 'hx-trigger="every 1s"' in running
+    assert '<progress id="import-progress" max="4" value="3">75%</progress>' in running
+
+    EstablishmentImport.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+    import_jobs.establishment_import_run(job_id=job.pk)
+    done = client.get(job_url(job, "progress/")).content.decode()
+    assert "hx-trigger" not in done
+    assert '<progress id="import-progress" max="4" value="4">' in done
+    assert 'id="report-heading"' in done
+    assert list(import_dir.iterdir()) == []
+
+
+def test_progress_is_written_after_each_chunk_and_reaches_the_total(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [f"Atelier {n},,trade,{world.commune.code},,,," for n in range(5)]
+    job = queue(world, HEADER, *rows)
+    monkeypatch.setattr(import_jobs, "CHUNK_ROWS", 2)
+    written: list[tuple[int, int]] = []
+    write = import_files.write_progress
+
+    def spy(key: str, done: int, total: int) -> None:
+        write(key, done, total)
+        running = EstablishmentImport.objects.get(pk=job.pk)
+        assert running.status == ImportStatus.RUNNING
+        written.append((selectors.establishment_import_progress(running), total))
+
+    monkeypatch.setattr(import_files, "write_progress", spy)
+    import_jobs.establishment_import_run(job_id=job.pk)
+
+    assert written == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    job.refresh_from_db()
+    assert (job.status, job.rows_processed, job.rows_total) == (ImportStatus.DONE, 5, 5)
+    assert selectors.establishment_import_progress(job) == 5
+
+
+def test_with_the_database_backend_the_worker_runs_the_job(
+    client: Client, world: Any, import_dir: Path
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+
+    assert job.status == ImportStatus.QUEUED
+    assert (import_dir / f"{job.key}.csv").exists()
+    task = DBTaskResult.objects.get(id=job.task_id)
+    assert task.task_path == "himaya.inspection.tasks.establishments_import_job"
+    assert not Establishment.objects.exists()
+
+    # What ``himaya db_worker`` does with the row: call the task with its arguments.
+    task.task.call(*task.task_result.args, **task.task_result.kwargs)
+
+    job.refresh_from_db()
+    assert (job.status, job.report["created"]) == (ImportStatus.DONE, 1)
+    assert names() == ["Atelier"]
+    assert list(import_dir.iterdir()) == []
+
+
+def test_a_job_is_run_once(world: Any) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+    import_jobs.establishment_import_run(job_id=job.pk)
+
+    import_jobs.establishment_import_run(job_id=job.pk)
+
+    assert Establishment.objects.count() == 1
+    assert AuditEntry.objects.filter(event=AuditEvent.ESTABLISHMENTS_IMPORTED).count() == 1
+
+
+def test_a_crashing_task_marks_the_job_failed_and_saves_nothing(
+    client: Client, world: Any, import_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(self: Any, records: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports._Importer, "chunk", crash)
+    response = send(client, world.inspector, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+
+    job = EstablishmentImport.objects.get()
+    assert (job.status, job.report) == (ImportStatus.FAILED, {})
+    with translation.override("fr"):
+        assert job.error == str(import_jobs.IMPORT_CRASHED)
+    assert job.finished_at is not None
+    assert not Establishment.objects.exists()
+    assert not AuditEntry.objects.filter(event=AuditEvent.ESTABLISHMENTS_IMPORTED).exists()
+    assert list(import_dir.iterdir()) == []
+    html = client.get(response["Location"]).content.decode()
+    assert 'role="alert"' in html and job.error in html
+    assert "hx-trigger" not in html
+
+
+def test_the_task_raises_after_marking_the_job_failed(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+    import_files.upload_path(job.key).unlink()  # the file lost meanwhile
+
+    with pytest.raises(FileNotFoundError):
+        import_jobs.establishment_import_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.error
+
+
+def test_a_user_who_lost_the_role_before_the_job_ran_gets_a_failed_job(
+    world: Any, import_dir: Path
+) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+    world.inspector.role = Role.SOCIAL_WORKER
+    world.inspector.save()
+
+    with translation.override("en"):
+        import_jobs.establishment_import_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    with translation.override(job.language):
+        assert job.error == str(services.NOT_INSPECTION_STAFF)
+    assert not Establishment.objects.exists()
+    assert list(import_dir.iterdir()) == []
+
+
+def test_a_file_refused_as_a_whole_says_why_at_once_and_keeps_nothing(
+    client: Client, world: Any, import_dir: Path
+) -> None:
+    client.force_login(world.inspector)
+    file = SimpleUploadedFile("register.csv", b"nom;secteur\nx;y\n", content_type="text/csv")
+    response = client.post(IMPORT_URL, {"file": file})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_file_error"' in html and "commune_code" in html
+    assert not EstablishmentImport.objects.exists()
+    assert not Establishment.objects.exists()
+    assert not import_dir.exists() or list(import_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (f"{HEADER}\nCafé,,trade,x,,,,\n".encode("latin-1"), imports.FILE_NOT_UTF8),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", imports.FILE_NOT_UTF8),
+        (b"", None),  # an empty upload: the form says so
+    ],
+    ids=["latin-1", "a picture", "empty"],
+)
+def test_a_file_that_is_not_csv_is_refused_at_once(
+    client: Client, world: Any, data: bytes, message: Any
+) -> None:
+    client.force_login(world.inspector)
+    response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("register.csv", data)})
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert 'id="id_file_error"' in html
+    if message is not None:
+        with translation.override("fr"):
+            assert str(message) in html
+    assert not EstablishmentImport.objects.exists()
+
+
+def test_a_file_too_large_is_refused_at_once(
+    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(forms, "IMPORT_MAX_BYTES", 10)
+    response = send(client, world.inspector, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+
+    assert response.status_code == 400
+    assert 'id="id_file_error"' in response.content.decode()
+    assert not EstablishmentImport.objects.exists()
+
+
+def test_a_job_is_seen_by_its_author_and_the_staff_of_the_office_only(
+    client: Client, world: Any, offices: Any
+) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+    for who in ("inspector", "inspection_supervisor", "far_inspector"):
+        client.force_login(getattr(offices, who))
+        assert client.get(job_url(job)).status_code == 200, who
+        assert client.get(job_url(job, "progress/")).status_code == 200, who
+        assert f'href="{job_url(job)}"' in client.get(IMPORT_URL).content.decode(), who
+    for who in ("other_office_inspector", "worker", "supervisor", "analyst", "administrator"):
+        client.force_login(getattr(offices, who))
+        assert client.get(job_url(job)).status_code == 404, who
+        assert client.get(job_url(job, "progress/")).status_code == 404, who
+    client.force_login(offices.other_office_inspector)
+    assert f'href="{job_url(job)}"' not in client.get(IMPORT_URL).content.decode()
+    assert client.get(f"{IMPORT_URL}999999/").status_code == 404
+
+
+def test_the_job_pages_need_a_login(client: Client, world: Any) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+    for url in (job_url(job), job_url(job, "progress/")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_import_directory_may_not_be_served(world: Any, settings: Any) -> None:
+    settings.IMPORT_DIR = Path(settings.STATIC_ROOT) / "imports"
+
+    with pytest.raises(ImproperlyConfigured, match="IMPORT_DIR"):
+        import_jobs.establishment_import_start(
+            actor=world.inspector, source=csv_bytes(HEADER, f"A,,trade,{world.commune.code},,,,")
+        )
+    assert not EstablishmentImport.objects.exists()
+
+
+def test_a_running_job_that_stopped_moving_says_so(client: Client, world: Any) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+    started = timezone.now() - selectors.IMPORT_STALLED_AFTER - datetime.timedelta(minutes=1)
+    EstablishmentImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=started
+    )
+    client.force_login(world.inspector)
+    with translation.override("en"):
+        url = job_url(job, "progress/").replace("/fr/", "/en/", 1)  # the English page
+        # Started long ago, no progress written: its worker is gone.
+        assert "has not moved for more than 10 minutes" in client.get(url).content.decode()
+        import_files.write_progress(job.key, 0, 1)
+        assert "has not moved" not in client.get(url).content.decode()
+        old = time.time() - selectors.IMPORT_STALLED_AFTER.total_seconds() - 60
+        os.utime(import_files.progress_path(job.key), (old, old))
+        html = client.get(url).content.decode()
+    assert "has not moved for more than 10 minutes" in html
+    assert 'role="alert"' in html
+
+
+def test_a_crash_after_the_last_row_saves_nothing_either(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = queue(world, HEADER, f"Atelier,,trade,{world.commune.code},,,,")
+
+    def crash(self: ImportReport) -> dict[str, Any]:
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(ImportReport, "as_dict", crash)
+    with pytest.raises(RuntimeError):
+        import_jobs.establishment_import_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.report) == (ImportStatus.FAILED, {})
+    assert not Establishment.objects.exists()
+    assert not AuditEntry.objects.filter(event=AuditEvent.ESTABLISHMENTS_IMPORTED).exists()

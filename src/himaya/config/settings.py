@@ -11,6 +11,8 @@ Everything that differs between machines comes from the environment:
   (default: ``var/`` at the repository root).
 - ``HIMAYA_EVIDENCE_DIR``: where visits' evidence files go (default: ``evidence/``
   in the var directory); never under the static or web root.
+- ``HIMAYA_IMPORT_DIR``: where uploaded CSV files wait for their import job
+  (default: ``imports/`` in the var directory); never under the static or web root.
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/himaya``; SQLite otherwise.
 """
 
@@ -192,6 +194,9 @@ HIMAYA_CLOSURE_MIN_DAYS_APART = env_int("HIMAYA_CLOSURE_MIN_DAYS_APART", default
 EVIDENCE_DIR = Path(os.environ.get("HIMAYA_EVIDENCE_DIR", VAR_DIR / "evidence"))
 #: Largest evidence file accepted, in bytes.
 HIMAYA_EVIDENCE_MAX_BYTES = env_int("HIMAYA_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+#: CSV files uploaded for import, kept only until their import job has run:
+#: outside the web root, shared by the web server and the task worker.
+IMPORT_DIR = Path(os.environ.get("HIMAYA_IMPORT_DIR", VAR_DIR / "imports"))
 #: Days given by a formal notice to comply, unless the inspector sets another date.
 HIMAYA_NOTICE_DAYS = env_int("HIMAYA_NOTICE_DAYS", default=30)
 

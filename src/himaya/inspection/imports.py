@@ -11,6 +11,10 @@ then in chunks, each row cleaned as ``services.establishment_create`` does. A ba
 row is skipped and every one of its errors reported with its line number (the
 header is line 1); the other rows are imported. Everything is saved in one
 transaction: a crash part-way leaves the register as it was.
+
+The import page does not run it in the request: ``establishments_check`` refuses
+a bad file at once, then ``services.import_jobs`` keeps the file and queues a
+background task (``inspection.tasks``) that runs ``establishments_import``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import User
@@ -104,6 +108,18 @@ class ImportReport:
     def rejected_rows(self) -> int:
         """How many distinct rows were rejected."""
         return len({rejected.row for rejected in self.rejected})
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON data (kept by an import job, read by its page)."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "rejected_rows": self.rejected_rows,
+            "rejected": [
+                {"row": item.row, "field": item.field, "message": item.message}
+                for item in self.rejected
+            ],
+        }
 
 
 @dataclass
@@ -294,28 +310,41 @@ class _Importer:
         rejected[rejected_before:] = sorted(rejected[rejected_before:], key=lambda r: r.row)
 
 
+def establishments_check(source: IO[bytes]) -> int:
+    """Refuse the file as a whole, as ``establishments_import`` would (``InvalidInput``
+    on ``file``), or return how many data rows it has; nothing is saved. The source
+    must be seekable; it is left where it was."""
+    start = source.tell()
+    try:
+        return _scan(source, start).rows
+    finally:
+        source.seek(start)
+
+
 def establishments_import(
     *,
     actor: User,
     source: IO[bytes],
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = 1000,
+    job: models.Model | None = None,
 ) -> ImportReport:
     """Import a CSV file of establishments into the actor's register.
 
     Raises ``ApplicationError`` (403) for a user who is not inspection staff and
     ``InvalidInput`` on ``file`` for a file refused as a whole; bad rows are in the
-    report. ``progress(done_rows, total_rows)`` is called after each chunk."""
+    report. ``progress(done_rows, total_rows)`` is called after each chunk. The
+    import ``job`` running it, if any, is named in the audit entry."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     office_id = require_inspection_staff(actor)
     if source.seekable():
-        return _import(actor, office_id, source, progress, chunk_size)
+        return _import(actor, office_id, source, progress, chunk_size, job)
     # Read twice: a pipe is copied first.
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY) as copy:
         shutil.copyfileobj(source, copy)
         copy.seek(0)
-        return _import(actor, office_id, copy, progress, chunk_size)
+        return _import(actor, office_id, copy, progress, chunk_size, job)
 
 
 def _import(
@@ -324,6 +353,7 @@ def _import(
     source: IO[bytes],
     progress: Callable[[int, int], None] | None,
     chunk_size: int,
+    job: models.Model | None,
 ) -> ImportReport:
     start = source.tell()
     layout = _scan(source, start)
@@ -338,6 +368,7 @@ def _import(
         audit_record(
             event=AuditEvent.ESTABLISHMENTS_IMPORTED,
             actor=actor,
+            obj=job,
             detail={
                 "rows": report.rows,
                 "created": report.created,

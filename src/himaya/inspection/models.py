@@ -352,3 +352,65 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Imports of the register ---------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class EstablishmentImport(models.Model):
+    """A CSV file of establishments imported into an office's register by a
+    background task (``inspection.tasks``).
+
+    The file waits in ``settings.IMPORT_DIR`` under a random key until the task
+    has run, then is deleted. ``report`` holds what the import reported (see
+    ``imports.ImportReport.as_dict``), its messages in the language of the person
+    who started it. While the task runs, its progress is in a file next to the
+    upload (``inspection.import_files``): the import is one transaction, which
+    other connections do not see before it ends."""
+
+    office = models.ForeignKey(
+        Organisation,
+        verbose_name=_("inspection office"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    key = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("establishment import")
+        verbose_name_plural = _("establishment imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["office", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

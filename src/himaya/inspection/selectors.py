@@ -3,24 +3,31 @@
 ``_office_scope`` is the one place where scope is applied: labour inspectors
 and case supervisors of an inspection office see the establishments, visits,
 violations, documents and evidence of their office within their territory;
-nobody else sees any. A record outside the scope is "not found".
+nobody else sees any. A record outside the scope is "not found". Import jobs
+(``establishment_import_visible_to``) are seen by whoever started them and by the
+staff of the same office.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from himaya.accounts.models import OrganisationKind, Role
 from himaya.cases.names import normalise
 from himaya.cases.selectors import territory_filter
 from himaya.core.errors import NotFound
+from himaya.inspection import import_files
 from himaya.inspection.models import (
     EnforcementDocument,
     Establishment,
+    EstablishmentImport,
     Evidence,
+    ImportStatus,
     Violation,
     Visit,
 )
@@ -134,3 +141,56 @@ def establishment_list_for_user(
     for word in normalise(filters.q).split():
         establishments = establishments.filter(Q(name__icontains=word) | Q(ice=word))
     return establishments.select_related("commune").order_by("name", "id")
+
+
+# --- Import jobs ---------------------------------------------------------------------
+
+
+def establishment_import_visible_to(user: Any) -> QuerySet[EstablishmentImport]:
+    """The import jobs the user started, and those of the user's inspection office
+    (inspection staff only)."""
+    if not is_inspection_staff(user):
+        return EstablishmentImport.objects.none()
+    return EstablishmentImport.objects.filter(
+        Q(created_by_id=user.pk) | Q(office_id=user.organisation_id)
+    )
+
+
+def establishment_import_get_for_user(*, user: Any, import_id: int) -> EstablishmentImport:
+    try:
+        return establishment_import_visible_to(user).select_related("created_by").get(pk=import_id)
+    except EstablishmentImport.DoesNotExist:
+        raise NotFound() from None
+
+
+def establishment_import_list_for_user(*, user: Any, limit: int = 10) -> list[EstablishmentImport]:
+    """The latest import jobs the user may see, newest first (without their reports)."""
+    jobs = establishment_import_visible_to(user).select_related("created_by").defer("report")
+    return list(jobs.order_by("-created_at", "-id")[:limit])
+
+
+def establishment_import_progress(job: EstablishmentImport) -> int:
+    """How many rows of the job's file have been processed. While the task runs,
+    its progress file says (the database shows nothing before the import's
+    transaction ends); after, the job's row does."""
+    if job.status != ImportStatus.RUNNING:
+        return job.rows_processed
+    done = import_files.read_progress(job.key)
+    return min(done or 0, job.rows_total)
+
+
+#: A running import whose progress has not moved for this long has probably lost
+#: its worker (killed, machine stopped): its page says so. (A chunk takes well
+#: under a second.) Its transaction was then rolled back: nothing was saved.
+IMPORT_STALLED_AFTER = timedelta(minutes=10)
+
+
+def establishment_import_stalled(job: EstablishmentImport) -> bool:
+    """A running job whose progress has not moved for ``IMPORT_STALLED_AFTER``."""
+    if job.status != ImportStatus.RUNNING:
+        return False
+    age = import_files.progress_age(job.key)
+    if age is None:  # not written yet, or gone with its worker
+        started = job.started_at or job.created_at
+        return timezone.now() - started > IMPORT_STALLED_AFTER
+    return age > IMPORT_STALLED_AFTER.total_seconds()

@@ -3,6 +3,8 @@ transactional and audited, grouped by what it changes.
 
 - ``establishments``: the register (``establishment_create``; the CSV import
   is ``inspection.imports``);
+- ``import_jobs``: the CSV import run in the background, with its progress and
+  report (``establishment_import_start``, ``establishment_import_run``);
 - ``visits``: planning and recording visits, the children found;
 - ``enforcement``: violations, formal notices, follow-ups, violation reports
   and their fines;

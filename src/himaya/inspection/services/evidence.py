@@ -28,7 +28,6 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -38,6 +37,7 @@ from himaya.accounts.models import User
 from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
+from himaya.core.files import private_directory
 from himaya.inspection.models import Evidence, Visit, VisitStatus
 from himaya.inspection.selectors import evidence_visible_to, visit_visible_to
 from himaya.inspection.services.establishments import (
@@ -144,17 +144,7 @@ def download_name(evidence: Evidence) -> str:
 
 def evidence_root() -> Path:
     """``settings.EVIDENCE_DIR``, refused if the web server could serve it."""
-    root = Path(settings.EVIDENCE_DIR).resolve()
-    served = [settings.STATIC_ROOT, getattr(settings, "MEDIA_ROOT", "")]
-    for entry in getattr(settings, "STATICFILES_DIRS", []):
-        served.append(entry[1] if isinstance(entry, tuple | list) else entry)
-    for directory in served:
-        if not directory:
-            continue
-        directory = Path(directory).resolve()
-        if root == directory or directory in root.parents:
-            raise ImproperlyConfigured("EVIDENCE_DIR must lie outside every served directory.")
-    return root
+    return private_directory("EVIDENCE_DIR")
 
 
 def evidence_path(key: str) -> Path:
