@@ -78,6 +78,7 @@ def nav_to(page: Page, href: str) -> None:
     """Follow a link of the main navigation."""
     page.locator(f"header nav a[href='{href}']").click()
     expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    page.wait_for_load_state("load")  # htmx set up: its requests follow the next change
 
 
 def submit(page: Page, form: Locator, lands_on: str) -> None:
