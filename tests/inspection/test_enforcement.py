@@ -9,9 +9,17 @@ import pytest
 from django.utils import translation
 from tests.inspection.conftest import find_child, plan_visit, record_visit
 
+from himaya.accounts.models import Organisation, OrganisationKind, ServiceType
 from himaya.audit.events import AuditEvent
 from himaya.audit.models import AuditEntry
-from himaya.cases.models import Case, CaseEvent, RiskLevel
+from himaya.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Referral,
+    ReferralStatus,
+    RiskLevel,
+)
 from himaya.cases.templatetags.cases_display import event_text
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
 from himaya.inspection.models import (
@@ -205,3 +213,66 @@ def test_reading_a_visit_is_audited_and_scoped(offices: Any, visit: Visit) -> No
         with pytest.raises(NotFound):
             visits.visit_view(user=outsider, visit_id=visit.pk)
     assert AuditEntry.objects.filter(event=AuditEvent.VISIT_VIEWED).count() == 1
+
+
+# --- Removal: the child is referred at once ----------------------------------------------
+
+
+def _unit(name: str, kind: str, territory: str) -> Organisation:
+    return Organisation.objects.create(name=name, kind=kind, territory_code=territory)
+
+
+def test_a_removed_child_is_referred_at_once_to_the_nearest_protection_unit(
+    world: Any, visit: Visit
+) -> None:
+    _unit("UPE régionale", OrganisationKind.CHILD_PROTECTION, world.region.code)
+    nearest = _unit("UPE provinciale", OrganisationKind.CHILD_PROTECTION, world.province.code)
+    _unit("UPE lointaine", OrganisationKind.CHILD_PROTECTION, world.far_commune.province_id)
+
+    found = find_child(world, visit, age=16, hazards=["heights"])
+
+    assert found.case is not None
+    referral = Referral.objects.get(case=found.case)
+    assert (referral.provider, referral.service) == (nearest, ServiceType.CHILD_PROTECTION)
+    assert referral.status == ReferralStatus.SENT and referral.sent_by == world.inspector
+    assert visit.establishment.name in referral.note
+    found.case.refresh_from_db()
+    assert found.case.status == CaseStatus.IDENTIFIED  # its worker still assesses it
+    sent = CaseEvent.objects.get(case=found.case, kind="referral_sent")
+    assert sent.detail["urgent"] is True
+    with translation.override("en"):
+        assert "Referred at once to UPE provinciale" in event_text(sent)
+        removed = CaseEvent.objects.get(case=found.case, kind="removed")
+        assert "refer the child now" not in event_text(removed)
+    entry = AuditEntry.objects.get(event=AuditEvent.REFERRAL_SENT)
+    assert entry.child_id == found.child_id and entry.detail["urgent"] is True
+
+
+def test_a_worst_form_is_also_referred_to_the_court(world: Any, visit: Visit) -> None:
+    unit = _unit("UPE", OrganisationKind.CHILD_PROTECTION, world.region.code)
+    court = _unit("Tribunal", OrganisationKind.COURT, world.region.code)
+
+    found = find_child(world, visit, age=15, worst_forms=["forced_labour"])
+
+    assert found.removed and found.case is not None
+    sent = {(r.service, r.provider_id) for r in Referral.objects.filter(case=found.case)}
+    assert sent == {(ServiceType.CHILD_PROTECTION, unit.pk), (ServiceType.JUSTICE, court.pk)}
+
+
+def test_a_removal_without_a_unit_in_the_directory_says_to_refer_now(
+    world: Any, visit: Visit
+) -> None:
+    found = find_child(world, visit, age=16, hazards=["heights"])
+
+    assert found.case is not None and not Referral.objects.filter(case=found.case).exists()
+    removed = CaseEvent.objects.get(case=found.case, kind="removed")
+    with translation.override("en"):
+        assert "refer the child now" in event_text(removed)
+
+
+def test_a_child_below_the_minimum_age_is_not_referred_by_the_inspection(
+    world: Any, visit: Visit
+) -> None:
+    _unit("UPE", OrganisationKind.CHILD_PROTECTION, world.region.code)
+    found = find_child(world, visit, age=13)
+    assert not found.removed and not Referral.objects.filter(case=found.case).exists()

@@ -31,7 +31,7 @@ from himaya.accounts.models import (
 )
 from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
-from himaya.cases import workflow
+from himaya.cases import selectors, workflow
 from himaya.cases.models import (
     Case,
     CaseEvent,
@@ -666,6 +666,54 @@ def referral_send(
 def _require_provider(actor: User, referral: Referral) -> None:
     if actor.role != Role.PROVIDER or actor.organisation_id != referral.provider_id:
         raise ApplicationError(REFERRAL_NOT_YOURS, code="forbidden", status=403)
+
+
+def referral_send_urgent(*, actor: User, case: Case, note: str = "") -> list[Referral]:
+    """A child removed from hazardous work or a worst form is referred at once,
+    without waiting for the assessment or the consent (decision 0008): to the
+    child protection unit covering the case's commune and, for a worst form, to
+    the court (prosecutor for minors). The nearest provider of each (commune,
+    then province, region, country) gets the referral; the case keeps its
+    status, for its worker to assess it. Called by the service that removes the
+    child, in its transaction; returns the referrals sent (none when the
+    directory has no such provider: the timeline then says to refer now)."""
+    services = [ServiceType.CHILD_PROTECTION]
+    if case.verdict == "worst_form":
+        services.append(ServiceType.JUSTICE)
+    sent: list[Referral] = []
+    for service in services:
+        providers = selectors.provider_directory(service=service, commune=case.commune)
+        provider = max(providers, key=lambda p: (len(p.territory_code), -p.pk), default=None)
+        if provider is None or case.referrals.filter(service=service, provider=provider).exists():
+            continue
+        referral = Referral.objects.create(
+            case=case,
+            service=service,
+            provider=provider,
+            note=note.strip(),
+            sent_on=today(),
+            sent_by=actor,
+        )
+        _event(
+            case,
+            actor,
+            "referral_sent",
+            {
+                "referral": referral.pk,
+                "service": service,
+                "provider": provider.name,
+                "urgent": True,
+            },
+        )
+        audit_record(
+            event=AuditEvent.REFERRAL_SENT,
+            actor=actor,
+            obj=referral,
+            child_id=case.child_id,
+            detail={"service": service, "provider": provider.pk, "urgent": True},
+        )
+        sent.append(referral)
+    return sent
 
 
 def _provider_moves_case(case: Case, target: str, actor: User) -> None:

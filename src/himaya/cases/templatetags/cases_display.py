@@ -102,6 +102,11 @@ def event_text(event: CaseEvent) -> str:
             "child": _yes_no(d.get("child")),
             "guardian": _yes_no(d.get("guardian")),
         }
+    if kind == "referral_sent" and d.get("urgent"):
+        return _("Referred at once to %(provider)s for: %(service)s (child removed from work).") % {
+            "provider": d.get("provider", ""),
+            "service": _label(ServiceType, d.get("service")),
+        }
     if kind == "referral_sent":
         return _("Referred to %(provider)s for: %(service)s.") % {
             "provider": d.get("provider", ""),
@@ -117,7 +122,12 @@ def event_text(event: CaseEvent) -> str:
         text = _("Monitoring started.")
         return f"{text} {d['note']}" if d.get("note") else text
     if kind == "removed":
-        return _("Removed from work at once by the labour inspection; refer the child now.")
+        if d.get("unreferred"):
+            return _(
+                "Removed from work at once by the labour inspection; no child protection "
+                "unit of the directory covers this commune: refer the child now."
+            )
+        return _("Removed from work at once by the labour inspection.")
     if kind == "follow_up":
         return _("Follow-up visit; verdict: %(verdict)s; in school or training: %(school)s.") % {
             "verdict": _label(Verdict, d.get("verdict")),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from himaya.accounts.models import Role, User
 from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
+from himaya.cases import services as case_services
 from himaya.cases.models import Case, CaseEvent, Child, RiskLevel
 from himaya.cases.services import (
     FUTURE_DATE,
@@ -58,6 +59,8 @@ VISIT_HAS_CHILDREN = _(
 VISIT_NOT_RECORDED = _("Record the visit (its date and checklist) before the children found.")
 CHECK_REQUIRED = _("Answer this question.")
 CHECK_UNKNOWN = _("Unknown answer.")
+#: The note of the urgent referral of a child removed from work (in the inspector's language).
+REMOVAL_NOTE = _("Removed from work at once by the labour inspection (%(name)s, visit of %(day)s).")
 
 
 def office_inspectors(office_id: int) -> QuerySet[User]:
@@ -301,12 +304,19 @@ def visit_child_found(
 
 
 def _record_removal(actor: User, case: Case, visit: Visit) -> None:
-    """The child is removed from work at once: the case is marked high risk and
-    its timeline records the removal, for its worker to refer the child now."""
-    CaseEvent.objects.create(case=case, actor=actor, kind="removed", detail={"visit": visit.pk})
+    """The child is removed from work at once: the case is marked high risk, its
+    timeline records the removal, and the child is referred at once to the child
+    protection unit (and, for a worst form, to the court) of its commune."""
+    event = CaseEvent.objects.create(
+        case=case, actor=actor, kind="removed", detail={"visit": visit.pk}
+    )
     if case.risk_level != RiskLevel.HIGH:
         case.risk_level = RiskLevel.HIGH
         case.save(update_fields=["risk_level", "updated_at"])
+    note = REMOVAL_NOTE % {"name": visit.establishment.name, "day": visit.day.isoformat()}
+    if not case_services.referral_send_urgent(actor=actor, case=case, note=str(note)):
+        event.detail["unreferred"] = True  # no provider in the directory: refer by hand
+        event.save(update_fields=["detail"])
 
 
 def visit_view(*, user: User, visit_id: int) -> Visit:
