@@ -457,3 +457,22 @@ def test_the_visit_page_needs_no_more_queries_with_more_records(
     find_child(world, visit, age=12, first_name="Karim")
     enforcement.report_issue(actor=world.inspector, visit=visit)
     assert queries() == before <= 15
+
+
+def test_the_establishment_page_tells_its_visits_and_findings(
+    client: Client, world: Any, visit: Visit
+) -> None:
+    page = _as(client, world.inspector).get(url("establishment", visit.establishment_id))
+    html = page.content.decode()
+    assert url("visit", visit.pk) in html and 'data-status="done"' in html
+    assert page.context["violations"] == []
+
+    _notice(world, visit)
+
+    page = client.get(url("establishment", visit.establishment_id))
+    html = page.content.decode()
+    [row] = page.context["violations"]
+    assert row.violation.breach == "below_minimum_age"
+    assert 'data-stage="formal_notice"' in html and "art. 151" in html
+    follow_up = Visit.objects.get(kind=VisitKind.FOLLOW_UP)
+    assert url("visit", follow_up.pk) in html  # the follow-up planned on the deadline

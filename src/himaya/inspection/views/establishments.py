@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -21,8 +22,12 @@ from himaya.inspection.forms import EstablishmentFilterForm, EstablishmentForm, 
 from himaya.inspection.models import ImportStatus
 from himaya.inspection.services import import_jobs
 from himaya.inspection.views.common import inspection_staff_required, user_of
+from himaya.inspection.views.visits import violation_rows
 
 PAGE_SIZE = 25
+#: The establishment's page shows its latest visits and findings (the visit list has all).
+HISTORY_VISITS = 10
+HISTORY_VIOLATIONS = 50
 
 
 @login_required
@@ -45,10 +50,28 @@ def establishment_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @not_found_as_404
 def establishment_detail(request: HttpRequest, establishment_id: int) -> HttpResponse:
+    """The establishment, its latest visits and its findings (every violation, newest first)."""
+    user = user_of(request)
     establishment = selectors.establishment_get_for_user(
-        user=user_of(request), establishment_id=establishment_id
+        user=user, establishment_id=establishment_id
     )
-    return render(request, "inspection/establishment_detail.html", {"establishment": establishment})
+    visits = (
+        selectors.visit_visible_to(user)
+        .filter(establishment=establishment)
+        .annotate(children=Count("found"))
+        .order_by("-scheduled_on", "-id")[:HISTORY_VISITS]
+    )
+    violations = (
+        selectors.violation_visible_to(user)
+        .filter(establishment=establishment)
+        .order_by("-found_on", "-id")[:HISTORY_VIOLATIONS]
+    )
+    context = {
+        "establishment": establishment,
+        "visits": list(visits),
+        "violations": violation_rows(violations),
+    }
+    return render(request, "inspection/establishment_detail.html", context)
 
 
 @login_required

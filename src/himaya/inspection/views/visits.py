@@ -196,7 +196,7 @@ class ViolationRow:
     fine: str
 
 
-def _violation_rows(violations: Iterable[Violation]) -> list[ViolationRow]:
+def violation_rows(violations: Iterable[Violation]) -> list[ViolationRow]:
     rows = []
     for violation in violations:
         fine = ""
@@ -353,10 +353,10 @@ def _visit_page(
         visit=visit,
         inspectors=list(visit.inspectors.order_by("last_name", "first_name", "username")),
         found=_found_rows(user, visit),
-        violations=_violation_rows(
+        violations=violation_rows(
             [v for v in establishment_violations if v.visit_id == visit.pk][::-1]
         ),
-        earlier_violations=_violation_rows(
+        earlier_violations=violation_rows(
             [v for v in establishment_violations if v.visit_id != visit.pk]
         ),
         history=list(
@@ -368,7 +368,7 @@ def _visit_page(
         documents=list(visit.documents.order_by("issued_on", "id")),
         checklist=_checklist(visit),
         offers=offers,
-        to_report=_violation_rows(offers.report),
+        to_report=violation_rows(offers.report),
     )
     for name in ACTIONS:
         if bound is not None and bound[0] == name:
@@ -641,7 +641,7 @@ def visit_child_saved(request: HttpRequest, visit_id: int, found_id: int) -> Htt
         "found": found,
         "verdict": verdict,
         "case_visible": case_visible,
-        "violations": _violation_rows(visit.violations.order_by("found_on", "id")),
+        "violations": violation_rows(visit.violations.order_by("found_on", "id")),
     }
     return render(request, "inspection/visit_child_saved.html", context)
 
