@@ -670,7 +670,7 @@ def _require_provider(actor: User, referral: Referral) -> None:
 
 def referral_send_urgent(*, actor: User, case: Case, note: str = "") -> list[Referral]:
     """A child removed from hazardous work or a worst form is referred at once,
-    without waiting for the assessment or the consent (decision 0008): to the
+    without waiting for the assessment or the consent (decision 0006): to the
     child protection unit covering the case's commune and, for a worst form, to
     the court (prosecutor for minors). The nearest provider of each (commune,
     then province, region, country) gets the referral; the case keeps its

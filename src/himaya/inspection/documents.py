@@ -1,6 +1,6 @@
 """The inspector's legal documents as numbered PDF files, in French or Arabic.
 
-Two kinds of document (decision 0007):
+Two kinds of document (decision 0005):
 
 ``formal_notice``
     The formal notice ("mise en demeure"): the breaches found at a visit and
