@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Model, QuerySet
 from django.test import override_settings
 from django.utils import timezone
 
@@ -27,12 +27,13 @@ from himaya.accounts.models import (
 from himaya.audit.events import AuditEvent
 from himaya.audit.models import AuditEntry
 from himaya.cases import selectors, services, workflow
-from himaya.cases.demo import DEMO_PASSWORD, demo_logins
+from himaya.cases.demo import DEMO_PASSWORD, INBOX, demo_logins
 from himaya.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
     Child,
+    ClosureReason,
     Household,
     Observation,
     Referral,
@@ -53,6 +54,12 @@ PROVINCE_KINDS = {
 }
 
 
+def originals() -> QuerySet[Observation]:
+    """The observations made by the demo's caseworkers (not the receiving
+    organisations' copies made by a transfer)."""
+    return Observation.objects.exclude(case__transferred_from__isnull=False)
+
+
 def seed(*args: str) -> str:
     out = StringIO()
     call_command("seed-demo", *args, stdout=out)
@@ -71,13 +78,15 @@ def test_counts_and_shares_follow_the_hcp_figures(seeded: None) -> None:
     assert Household.objects.count() <= CHILDREN
     boys = Child.objects.filter(sex="M").count() / CHILDREN
     assert 0.78 <= boys <= 0.93  # 85.6 %
+    # Every child record (a transfer's copy included) has one identification.
+    identified = Observation.objects.filter(kind=Observation.Kind.IDENTIFICATION)
+    assert identified.count() == CHILDREN
     ages = Counter(
-        Observation.objects.filter(kind=Observation.Kind.IDENTIFICATION).values_list(
-            "age", flat=True
-        )
+        originals().filter(kind=Observation.Kind.IDENTIFICATION).values_list("age", flat=True)
     )
-    assert sum(ages.values()) == CHILDREN
-    assert 0.85 <= sum(ages[a] for a in (15, 16, 17)) / CHILDREN <= 0.97  # 91.5 %
+    invented = CHILDREN - Case.objects.filter(transferred_from__isnull=False).count()
+    assert sum(ages.values()) == invented
+    assert 0.85 <= sum(ages[a] for a in (15, 16, 17)) / invented <= 0.97  # 91.5 %
     assert set(ages) <= set(range(5, 18))
     rural = Child.objects.filter(commune__kind="rural").count() / CHILDREN
     assert 0.7 <= rural <= 0.9  # 80 %
@@ -92,11 +101,13 @@ def test_counts_and_shares_follow_the_hcp_figures(seeded: None) -> None:
 
 
 def test_cases_are_opened_for_children_in_child_labour_only(seeded: None) -> None:
-    identified = Observation.objects.filter(kind=Observation.Kind.IDENTIFICATION)
+    # The cases opened by a transfer: see test_moved_closures_transfer_the_case.
+    identified = originals().filter(kind=Observation.Kind.IDENTIFICATION)
     in_labour = {o.child_id for o in identified if o.in_child_labour}
-    assert set(Case.objects.values_list("child_id", flat=True)) == in_labour
+    opened = Case.objects.filter(transferred_from__isnull=True)
+    assert set(opened.values_list("child_id", flat=True)) == in_labour
     assert 0 < len(in_labour) < CHILDREN  # some children visited were in permitted work
-    for case in Case.objects.prefetch_related("observations"):
+    for case in opened.prefetch_related("observations"):
         first, *follow_ups = case.observations.all()  # by date
         assert first.kind == Observation.Kind.IDENTIFICATION
         assert first.verdict in workflow.CHILD_LABOUR_VERDICTS
@@ -107,7 +118,8 @@ def test_cases_are_opened_for_children_in_child_labour_only(seeded: None) -> Non
 
 
 def test_stored_classifications_are_the_engines(seeded: None) -> None:
-    sample = list(Observation.objects.select_related("child").order_by("id")[::7])
+    # A transfer's copy keeps the classification, not the facts observed.
+    sample = list(originals().select_related("child").order_by("id")[::7])
     assert any(o.kind == Observation.Kind.FOLLOW_UP for o in sample)
     for saved in sample:
         data = services.ObservationIn(
@@ -201,11 +213,17 @@ def test_cases_follow_the_workflow(seeded: None) -> None:
     )
     statuses = Counter(case.status for case in cases)
     assert len(statuses) >= 5, statuses
+    # A child removed from work in a visit is referred at once, before any
+    # assessment or consent (referral_send_urgent, decision 0008).
+    urgent = {
+        event.detail["referral"]
+        for event in CaseEvent.objects.filter(kind="referral_sent", detail__urgent=True)
+    }
     for case in cases:
         referrals = list(case.referrals.all())
         if case.status in (CaseStatus.IDENTIFIED, CaseStatus.ASSESSED):
-            assert not referrals
-        if referrals:
+            assert all(r.pk in urgent for r in referrals)
+        if any(r.pk not in urgent for r in referrals):
             assert case.consent_given and case.consent_recorded_on is not None
         for referral in referrals:
             assert SERVICE_OF_KIND[referral.provider.kind] == referral.service
@@ -246,8 +264,12 @@ def test_timelines_and_audit_entries(seeded: None) -> None:
     }
     for case in Case.objects.prefetch_related("events"):
         events = list(case.events.all())  # by time
-        assert events[0].kind == "opened"
-        if case.status == CaseStatus.CLOSED:
+        assert events[0].kind == (
+            "opened" if case.transferred_from_id is None else "transferred_from"
+        )
+        if case.closure_reason == ClosureReason.MOVED:
+            assert [e.kind for e in events[-2:]] == ["closed", "transferred_to"]
+        elif case.status == CaseStatus.CLOSED:
             assert events[-1].kind == "closed"
         assert [e.id for e in events] == sorted(e.id for e in events)  # written in order
         entry = opened[str(case.pk)]
@@ -265,6 +287,147 @@ def test_timelines_and_audit_entries(seeded: None) -> None:
     assert dates["last"] <= services.today()
     assert dates["first"] >= services.today() - datetime.timedelta(days=731)
     assert Case.objects.aggregate(last=Max("closed_on"))["last"] <= services.today()
+
+
+def test_moved_closures_transfer_the_case(seeded: None) -> None:
+    """As case_approve_closure and _case_transfer do it."""
+    moved = list(
+        Case.objects.filter(closure_reason=ClosureReason.MOVED).select_related(
+            "child__household", "organisation", "transferred_to", "transferred_commune"
+        )
+    )
+    assert len(moved) >= 3
+    requested = Case.objects.filter(closure_requested_reason=ClosureReason.MOVED)
+    for case in [*moved, *requested.select_related("transferred_to", "transferred_commune")]:
+        # Another region's association (casework, not a provider), a commune of it.
+        receiving = case.transferred_to
+        assert receiving is not None and receiving.kind == OrganisationKind.ASSOCIATION
+        assert receiving in selectors.casework_organisations()
+        assert receiving.pk != case.organisation_id
+        assert receiving.territory_code not in ("", case.region_id, case.province_id)
+        commune = case.transferred_commune
+        assert commune is not None and commune.lies_within(receiving.territory_code)
+    transferred = Case.objects.filter(transferred_from__isnull=False)
+    assert sorted(transferred.values_list("transferred_from_id", flat=True)) == sorted(
+        case.pk for case in moved
+    )
+    for case in moved:
+        receiving, commune = case.transferred_to, case.transferred_commune
+        assert receiving is not None and commune is not None
+        (new,) = Case.objects.filter(transferred_from=case).select_related("child__household")
+        place = (commune.code, commune.province_id, commune.region_id)
+        assert new.organisation_id == receiving.pk
+        assert (new.commune_id, new.province_id, new.region_id) == place
+        assert new.status == CaseStatus.IDENTIFIED and new.assigned_to_id is None
+        assert (new.verdict, new.sector, new.risk_level) == (
+            case.verdict,
+            case.sector,
+            case.risk_level,
+        )
+        assert new.opened_on == case.closed_on and new.opened_by_id == new.events.get().actor_id
+        assert not new.referrals.exists() and not new.assessment and not new.consent_given
+        # The receiving organisation's own child and household, copied.
+        child, original = new.child, case.child
+        assert child.pk != original.pk and child.organisation_id == receiving.pk
+        for name in (
+            "first_name_ar",
+            "family_name_ar",
+            "first_name_latin",
+            "family_name_latin",
+            "sex",
+            "birth_date",
+            "birth_date_estimated",
+            "massar_code",
+            "search_text",
+        ):
+            assert getattr(child, name) == getattr(original, name), name
+        assert (child.commune_id, child.province_id, child.region_id) == place
+        household = child.household
+        assert household.pk != original.household_id
+        assert household.organisation_id == receiving.pk and household.address == ""
+        assert household.guardian_name == original.household.guardian_name
+        assert (household.commune_id, household.province_id, household.region_id) == place
+        # The latest observation, its classification as made.
+        latest = list(case.observations.all())[-1]  # by date
+        (copy,) = new.observations.all()
+        assert copy.child_id == child.pk and copy.organisation_id == receiving.pk
+        assert copy.kind == Observation.Kind.IDENTIFICATION
+        for name in (
+            "observed_on",
+            "observed_by_id",
+            "commune_id",
+            "ruleset",
+            "ruleset_version",
+            "verdict",
+            "rules",
+            "citations",
+            "age",
+        ):
+            assert getattr(copy, name) == getattr(latest, name), name
+        # The timelines and the audit entries.
+        sending = case.organisation
+        last = list(case.events.all())[-1]
+        assert (last.kind, last.detail) == (
+            "transferred_to",
+            {
+                "organisation": receiving.pk,
+                "name": receiving.name,
+                "name_ar": receiving.name_ar,
+                "commune": commune.code,
+            },
+        )
+        (origin_event,) = new.events.all()
+        assert (origin_event.kind, origin_event.detail) == (
+            "transferred_from",
+            {
+                "organisation": sending.pk,
+                "name": sending.name,
+                "name_ar": sending.name_ar,
+                "case": case.pk,
+            },
+        )
+
+        def entry(event: AuditEvent, record: Model) -> AuditEntry:
+            return AuditEntry.objects.get(
+                event=event, object_type=record._meta.model_name, object_id=str(record.pk)
+            )
+
+        origin = {"transferred_from_case": case.pk, "from_organisation": sending.pk}
+        closed = entry(AuditEvent.CASE_CLOSED, case)
+        assert closed.detail == {
+            "reason": ClosureReason.MOVED,
+            "transferred_to": receiving.pk,
+            "transferred_case": new.pk,
+        }
+        assert entry(AuditEvent.CHILD_CREATED, child).detail == origin
+        assert entry(AuditEvent.CASE_OPENED, new).detail == {"verdict": new.verdict, **origin}
+        assert entry(AuditEvent.IDENTIFICATION_CREATED, copy).detail == {
+            "verdict": copy.verdict,
+            "rules": copy.rules,
+            "transferred_from_observation": latest.pk,
+            **origin,
+        }
+        for audit in (closed, entry(AuditEvent.CASE_OPENED, new)):
+            assert audit.actor_id == origin_event.actor_id == last.actor_id
+    # The command still writes as many children as asked.
+    assert Child.objects.count() == CHILDREN
+
+
+def test_the_school_login_has_an_inbox(seeded: None) -> None:
+    school = User.objects.get(username="school-01")
+    assert school.organisation is not None
+    # The school of the province of region 01 with the most children.
+    children = Counter(Child.objects.filter(region_id="01").values_list("province_id", flat=True))
+    assert school.territory_code == children.most_common(1)[0][0]
+    waiting = Counter(selectors.referrals_waiting(user=school).values_list("status", flat=True))
+    assert waiting[ReferralStatus.SENT] >= INBOX, waiting
+    received = Counter(selectors.referral_visible_to(school).values_list("status", flat=True))
+    assert received[ReferralStatus.DELIVERED] >= 3, received
+    # It gets most of its province's education referrals.
+    education = Referral.objects.filter(
+        service="education", case__province_id=school.territory_code
+    )
+    assert education.filter(provider=school.organisation).count() >= 0.6 * education.count()
 
 
 def test_the_demo_logins_see_their_share(seeded: None) -> None:

@@ -21,7 +21,15 @@ children do hazardous work):
   ``services.identification_record`` stores it; children in child labour get a
   case that went as far along the workflow as its dates allow (consent,
   referrals to the providers of the child's province, follow-up visits,
-  closure for each reason), with its timeline and its audit entries.
+  closure for each reason), with its timeline and its audit entries;
+- a closure "moved" names the association of another region and a commune of
+  it; once approved, that association gets what ``case_approve_closure`` gives
+  it: its own copy of the household, the child and the latest observation, and
+  a new open case ``transferred_from`` the closed one. The copies count among
+  the children asked for (as many children not in child labour are left out);
+- each region's demo school (``school-01``) is the school of the province with
+  the most children expected; it gets most of its province's education
+  referrals, and its inbox has the latest of them waiting for its answer.
 
 The labour inspectorate's registers, visits and enforcement follow, made by
 ``himaya.inspection.demo`` (the command calls both in one transaction).
@@ -435,6 +443,13 @@ CLOSURES = {
     ClosureReason.MOVED: 10,
     ClosureReason.LOST_TO_FOLLOW_UP: 15,
 }
+#: Referrals waiting for the answer of each demo login's school (``school-01``): its
+#: province's latest cases old enough to be referred (LEAD days: assessment,
+#: approval and consent at the latest) are referred to it and wait.
+INBOX = 6
+INBOX_LEAD = 31
+#: Share of the children found in rural communes (HCP: about 80 %).
+RURAL_SHARE = 0.80
 #: Share of the children identified by the labour inspectorate (the rest: associations).
 INSPECTORATE_SHARE = 0.25
 DAYS_BACK = 730  # identifications spread over the last two years
@@ -520,6 +535,27 @@ class _VerdictOf:
     observation: Observation
 
 
+def _named(organisation: Organisation) -> dict[str, Any]:
+    """An organisation as the timeline names it (``services._organisation_detail``)."""
+    return {
+        "organisation": organisation.pk,
+        "name": organisation.name,
+        "name_ar": organisation.name_ar,
+    }
+
+
+@dataclass(frozen=True)
+class _Transfer:
+    """A closure "moved" approved: the case, when, by whom, where the child went."""
+
+    case: Case
+    at: datetime
+    actor: User
+    day: date
+    receiving: Organisation
+    commune: Mapping[str, Any]
+
+
 # --- The world: organisations and users -------------------------------------------------
 
 
@@ -540,9 +576,33 @@ class _World:
     providers: dict[tuple[str, str], Organisation]
     #: provider's pk -> the account that answers its referrals
     provider_actor: dict[int, User]
-    #: region code -> the organisation a case is transferred to when the child moves away
-    receiving: dict[str, Organisation]
+    #: province code -> the pk of its school when a demo login answers for it (``school-01``)
+    login_schools: dict[str, int]
+    #: province code -> how many more of its cases still go to that school's inbox
+    inbox_left: dict[str, int]
+    #: pk -> the organisations of the cases (associations, inspectorates)
+    organisations: dict[int, Organisation]
+    #: region code -> its association (regions with communes): where a child moves to
+    associations: dict[str, Organisation]
+    #: region code -> its communes and their weights (children aged 5–19)
+    region_communes: dict[str, tuple[list[Mapping[str, Any]], _Weighted]]
     communes: Sequence[Mapping[str, Any]]
+
+    def receiving(
+        self, region: str, rng: random.Random
+    ) -> tuple[Organisation, Mapping[str, Any]] | None:
+        """The association of another region a child moves to, and the commune of
+        that region, both drawn by their children; None when there is no other region."""
+        others = {
+            code: self.region_communes[code][1].cumulative[-1]
+            for code in self.associations
+            if code != region
+        }
+        if not others:
+            return None
+        code = _Weighted(others).draw(rng)
+        communes, weights = self.region_communes[code]
+        return self.associations[code], communes[weights.draw(rng)]
 
 
 def _ensure_organisations(
@@ -606,9 +666,12 @@ def _ensure_world(*, password_hash: str, rng: random.Random, report: SeedReport)
     regions = list(Region.objects.order_by("code"))
     provinces = [p for p in Province.objects.order_by("code") if p.code in with_communes]
     ministry, organisations = _ensure_organisations(regions, provinces, report)
-    first_province: dict[str, str] = {}
-    for province in provinces:
-        first_province.setdefault(province.region_id, province.code)
+    # The demo login of each region's school (``school-01``) answers for the school
+    # of the province where the demo identifies the most children: a full inbox.
+    expected = _expected_children(communes)
+    busiest_province: dict[str, str] = {}
+    for province in sorted(provinces, key=lambda p: (-expected.get(p.code, 0.0), p.code)):
+        busiest_province.setdefault(province.region_id, province.code)
 
     users: dict[str, User] = {u.username: u for u in User.objects.all()}
     new_users: list[User] = []
@@ -649,15 +712,15 @@ def _ensure_world(*, password_hash: str, rng: random.Random, report: SeedReport)
                 f"inspection-supervisor-{code}", Role.SUPERVISOR, inspectorate, code
             ),
         )
-        if code in first_province:
-            first = first_province[code]
+        if code in busiest_province:
+            busiest = busiest_province[code]
             user(
                 f"school-{code}",
                 Role.PROVIDER,
-                organisations[first, OrganisationKind.SCHOOL],
-                first,
+                organisations[busiest, OrganisationKind.SCHOOL],
+                busiest,
             )
-            provider_actor_name[first, OrganisationKind.SCHOOL] = f"school-{code}"
+            provider_actor_name[busiest, OrganisationKind.SCHOOL] = f"school-{code}"
         user(f"analyst-{code}", Role.ANALYST, ministry, code)
         administrators.append(user(f"admin-{code}", Role.ADMINISTRATOR, ministry, code))
     for (territory, kind), organisation in organisations.items():
@@ -685,15 +748,27 @@ def _ensure_world(*, password_hash: str, rng: random.Random, report: SeedReport)
     group.user_set.add(*[a for a in administrators if a.pk in fresh])
 
     providers = {key: o for key, o in organisations.items() if key[1] in PROVIDER_SLUG}
-    codes = [region.code for region in regions]
+    login_schools = {
+        account.territory_code: _organisation_id(account)
+        for account in (users.get(f"school-{code}") for code in busiest_province)
+        if account is not None
+    }
+    by_region: dict[str, list[Mapping[str, Any]]] = {}
+    for commune in communes:
+        by_region.setdefault(commune["region_id"], []).append(commune)
     return _World(
         staff=staff,
         providers=providers,
         provider_actor={
             organisations[key].pk: users[name] for key, name in provider_actor_name.items()
         },
-        receiving={
-            code: staff[codes[(i + 1) % len(codes)]].association for i, code in enumerate(codes)
+        login_schools=login_schools,
+        inbox_left=dict.fromkeys(login_schools, INBOX),
+        organisations={o.pk: o for s in staff.values() for o in (s.association, s.inspectorate)},
+        associations={code: staff[code].association for code in staff if code in by_region},
+        region_communes={
+            code: (group, _Weighted({i: _children_of(c) for i, c in enumerate(group)}))
+            for code, group in by_region.items()
         },
         communes=communes,
     )
@@ -723,6 +798,16 @@ class _Chunk:
         self.audits: list[
             tuple[datetime, User, AuditEvent, models.Model | None, Child | None, dict[str, Any]]
         ] = []
+        #: Closures "moved" approved, made into the receiving organisation's records
+        #: by ``transfer_cases``; and those records: cases and their observations.
+        self.transfers: list[_Transfer] = []
+        self.transferred_cases: list[Case] = []
+        self.transferred_observations: list[Observation] = []
+        #: Children not in child labour this chunk may still give up, one for each
+        #: child's copy made by a transfer (the chunk writes as many children as asked).
+        self.spare = 0
+        #: The schools a demo login answers for (their inbox: see ``open_cases``).
+        self.inbox_schools = set(world.login_schools.values())
 
     # -- time
 
@@ -832,7 +917,7 @@ class _Chunk:
         )
         rural_sectors, urban_sectors = _Weighted(RURAL_SECTORS), _Weighted(URBAN_SECTORS)
         while len(self.children) < count:
-            is_rural = rng.random() < 0.80
+            is_rural = rng.random() < RURAL_SHARE
             commune = (rural[pick_rural.draw(rng)]) if is_rural else urban[pick_urban.draw(rng)]
             staff = world.staff[commune["region_id"]]
             by_inspector = rng.random() < INSPECTORATE_SHARE
@@ -991,10 +1076,37 @@ class _Chunk:
         fates, old_fates = _Weighted(FATES), _Weighted(OLD_CASE_FATES)
         closures = _Weighted(CLOSURES)
         year_ago = self.today - timedelta(days=365)
+        self.spare = sum(not saved.in_child_labour for saved, _ in self.identifications)
+        inbox = self.inbox()
         for saved, data in self.identifications:
             if saved.in_child_labour:
                 fate = (old_fates if saved.observed_on < year_ago else fates).draw(self.rng)
-                _CaseStory(self, saved, data, fate, closures.draw(self.rng)).tell()
+                closure = closures.draw(self.rng)
+                if id(saved) in inbox:
+                    fate = CaseStatus.REFERRED
+                _CaseStory(self, saved, data, fate, closure, inbox=id(saved) in inbox).tell()
+
+    def inbox(self) -> set[int]:
+        """The identifications (``id``) whose cases fill the inbox of a demo login's
+        school: in its province, the latest in child labour that have had the time to
+        be assessed and referred; referred to that school, they wait for its answer."""
+        latest = self.today - timedelta(days=INBOX_LEAD)
+        chosen: set[int] = set()
+        for province, left in self.world.inbox_left.items():
+            candidates = sorted(
+                (
+                    saved
+                    for saved, _ in self.identifications
+                    if saved.in_child_labour
+                    and saved.child.province_id == province
+                    and saved.observed_on <= latest
+                ),
+                key=lambda saved: saved.observed_on,
+                reverse=True,
+            )[:left]
+            chosen.update(id(saved) for saved in candidates)
+            self.world.inbox_left[province] = left - len(candidates)
+        return chosen
 
     def finish_cases(self) -> None:
         """After the follow-ups are classified: each case's verdict is its latest one."""
@@ -1014,12 +1126,165 @@ class _Chunk:
                 ):
                     raise RuntimeError("a demo case closed without the follow-ups it needs")
 
+    def transfer_cases(self) -> None:
+        """Each closure "moved" approved, as ``services._case_transfer`` makes it (after
+        ``finish_cases``: the latest observation is classified): the receiving
+        organisation's copies of the household (no address), the child and the
+        latest observation (its classification as made), and a new open case,
+        unassigned, ``transferred_from`` the closed one, in the commune the child
+        moved to; the timeline events and audit entries of the service, in its
+        order. Then as many children of the chunk not in child labour are left
+        out, so that the chunk still writes the children it was asked for."""
+        for transfer in self.transfers:
+            case, at, actor = transfer.case, transfer.at, transfer.actor
+            receiving, commune = transfer.receiving, transfer.commune
+            child: Child = case.child
+            household: Household = child.household
+            place = {
+                "commune_id": commune["code"],
+                "province_id": commune["province_id"],
+                "region_id": commune["region_id"],
+            }
+            new_household = Household(
+                organisation=receiving,
+                created_by=actor,
+                created_at=at,
+                guardian_name=household.guardian_name,
+                guardian_phone=household.guardian_phone,
+                guardian_cnie=household.guardian_cnie,
+                rsu_number=household.rsu_number,
+                **place,
+            )
+            new_child = Child(
+                household=new_household,
+                organisation=receiving,
+                created_by=actor,
+                created_at=at,
+                first_name_ar=child.first_name_ar,
+                family_name_ar=child.family_name_ar,
+                first_name_latin=child.first_name_latin,
+                family_name_latin=child.family_name_latin,
+                sex=child.sex,
+                birth_date=child.birth_date,
+                birth_date_estimated=child.birth_date_estimated,
+                massar_code=child.massar_code,
+                search_text=child.search_text,
+                **place,
+            )
+            new_case = Case(
+                child=new_child,
+                organisation=receiving,
+                status=CaseStatus.IDENTIFIED,
+                verdict=case.verdict,
+                sector=case.sector,
+                risk_level=case.risk_level,
+                opened_on=transfer.day,
+                opened_by=actor,
+                assigned_to=None,
+                transferred_from=case,
+                updated_at=at,
+                **place,
+            )
+            latest = self.case_observations[id(case)][-1]  # by date: the identification first
+            copy = Observation(
+                child=new_child,
+                case=new_case,
+                kind=Observation.Kind.IDENTIFICATION,
+                organisation=receiving,
+                observed_by_id=latest.observed_by_id,
+                observed_on=latest.observed_on,
+                commune_id=latest.commune_id,
+                ruleset=latest.ruleset,
+                ruleset_version=latest.ruleset_version,
+                verdict=latest.verdict,
+                rules=list(latest.rules),
+                citations=list(latest.citations),
+                age=latest.age,
+                created_at=at,
+            )
+            self.households.append(new_household)
+            self.children.append(new_child)
+            self.transferred_cases.append(new_case)
+            self.transferred_observations.append(copy)
+            origin = {"transferred_from_case": case, "from_organisation": case.organisation_id}
+            self.audit(at, actor, AuditEvent.CHILD_CREATED, new_child, new_child, origin)
+            self.audit(
+                at,
+                actor,
+                AuditEvent.IDENTIFICATION_CREATED,
+                copy,
+                new_child,
+                {
+                    "verdict": copy.verdict,
+                    "rules": list(copy.rules),
+                    "transferred_from_observation": latest,
+                    **origin,
+                },
+            )
+            sending = self.world.organisations[case.organisation_id]
+            self.event(new_case, at, actor, "transferred_from", {**_named(sending), "case": case})
+            self.audit(
+                at,
+                actor,
+                AuditEvent.CASE_OPENED,
+                new_case,
+                new_child,
+                {"verdict": new_case.verdict, **origin},
+            )
+            self.event(
+                case, at, actor, "transferred_to", {**_named(receiving), "commune": commune["code"]}
+            )
+            self.audit(
+                at,
+                actor,
+                AuditEvent.CASE_CLOSED,
+                case,
+                child,
+                {
+                    "reason": ClosureReason.MOVED,
+                    "transferred_to": receiving.pk,
+                    "transferred_case": new_case,
+                },
+            )
+        self.leave_out(len(self.transfers))
+
+    def leave_out(self, count: int) -> None:
+        """Leave out the last ``count`` children not in child labour (no case), with
+        their identification, its audit entries and their household when theirs alone."""
+        if not count:
+            return
+        left: set[int] = set()
+        for saved, _ in reversed(self.identifications):
+            if len(left) == count:
+                break
+            if not saved.in_child_labour:
+                left.add(id(saved.child))
+        if len(left) != count:  # pragma: no cover - the transfers are counted against them
+            raise RuntimeError("too few children to leave out for the transfers")
+        self.identifications = [p for p in self.identifications if id(p[0].child) not in left]
+        self.children = [c for c in self.children if id(c) not in left]
+        households = {id(c.household) for c in self.children}
+        self.households = [h for h in self.households if id(h) in households]
+        self.audits = [a for a in self.audits if a[4] is None or id(a[4]) not in left]
+
     # -- writing
 
     def write(self, report: SeedReport) -> None:
-        """Insert the chunk, parents first (each insert sets the primary keys)."""
-        observations = [o for o, _ in self.identifications] + [o for o, _ in self.follow_ups]
-        for objects in (self.households, self.children, self.cases, observations, self.referrals):
+        """Insert the chunk, parents first (each insert sets the primary keys); the
+        cases opened by a transfer after the cases they come from."""
+        observations = (
+            [o for o, _ in self.identifications]
+            + [o for o, _ in self.follow_ups]
+            + self.transferred_observations
+        )
+        for objects in (
+            self.households,
+            self.children,
+            self.cases,
+            self.transferred_cases,
+            observations,
+            self.referrals,
+        ):
             _insert_objects(objects)
         # The two logs are most of the rows and nothing refers to them: plain rows.
         _insert_rows(
@@ -1052,11 +1317,11 @@ class _Chunk:
         report.households += len(self.households)
         report.children += len(self.children)
         report.observations += len(observations)
-        report.cases += len(self.cases)
+        report.cases += len(self.cases) + len(self.transferred_cases)
         report.referrals += len(self.referrals)
         report.case_events += len(self.events)
         report.audit_entries += len(self.audits)
-        report.statuses.update(case.status for case in self.cases)
+        report.statuses.update(case.status for case in self.cases + self.transferred_cases)
 
 
 #: Parameters per INSERT statement on SQLite (3.32 or later takes 32,766).
@@ -1156,6 +1421,18 @@ def _insert_objects(objects: Sequence[models.Model]) -> None:
         obj._state.adding, obj._state.db = False, alias
 
 
+def _expected_children(communes: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Province code -> its expected share of the children (as ``add_children`` draws them)."""
+    shares: dict[str, float] = {}
+    for kind, share in (("rural", RURAL_SHARE), ("urban", 1 - RURAL_SHARE)):
+        group = [c for c in communes if c["kind"] == kind] or communes
+        total = sum(_children_of(c) for c in group) or 1.0
+        for commune in group:
+            province = commune["province_id"]
+            shares[province] = shares.get(province, 0.0) + share * _children_of(commune) / total
+    return shares
+
+
 def _children_of(commune: Mapping[str, Any]) -> float:
     """The commune's population aged 5–19 (a quarter of its population when unknown)."""
     groups = [commune["population_5_9"], commune["population_10_14"], commune["population_15_19"]]
@@ -1175,8 +1452,12 @@ class _CaseStory:
         data: services.ObservationIn,
         fate: str,
         closure: str,
+        *,
+        inbox: bool = False,
     ):
         self.chunk, self.rng = chunk, chunk.rng
+        #: Referred to the school of a demo login, which has not answered yet.
+        self.inbox = inbox
         self.identification, self.data = identification, data
         self.fate, self.closure = fate, closure
         child = identification.child
@@ -1184,6 +1465,8 @@ class _CaseStory:
         self.eighteen = _birthday(child.birth_date, 18)
         if closure == ClosureReason.TURNED_18 and self.eighteen > chunk.today:
             self.closure = ClosureReason.OUT_OF_CHILD_LABOUR
+        if closure == ClosureReason.MOVED and len(chunk.world.associations) < 2:
+            self.closure = ClosureReason.LOST_TO_FOLLOW_UP  # nowhere else to move to
         self.actor = identification.observed_by
         staff = chunk.world.staff[child.region_id]
         self.supervisor = (
@@ -1347,7 +1630,7 @@ class _CaseStory:
         rng = self.rng
         first = (
             ServiceType.VOCATIONAL
-            if 15 <= age <= 17 and rng.random() < 0.5
+            if not self.inbox and 15 <= age <= 17 and rng.random() < 0.5
             else ServiceType.EDUCATION
         )
         wanted: list[str] = [first]
@@ -1365,7 +1648,9 @@ class _CaseStory:
         """The provider of the child's province (or region) that offers the service."""
         if service == ServiceType.EDUCATION:
             age = workflow.age_on(self.child.birth_date, self.day)
-            second_chance = age >= 15 and self.rng.random() < 0.5
+            # In the province of a demo login's school, most go to that school.
+            share = 0.2 if self.child.province_id in self.chunk.world.login_schools else 0.5
+            second_chance = not self.inbox and age >= 15 and self.rng.random() < share
             kind: str = (
                 OrganisationKind.SECOND_CHANCE_SCHOOL if second_chance else OrganisationKind.SCHOOL
             )
@@ -1409,7 +1694,10 @@ class _CaseStory:
         return referral
 
     def respond(self, referral: Referral, *, accept: bool) -> bool:
-        """The provider accepts (the case goes into remediation) or refuses."""
+        """The provider accepts (the case goes into remediation) or refuses; a demo
+        login's school not yet, for the cases of its inbox."""
+        if self.inbox and referral.provider.pk in self.chunk.inbox_schools:
+            return False
         if not self.next_day(1, 15):
             return False
         actor = self.chunk.world.provider_actor[referral.provider.pk]
@@ -1532,8 +1820,15 @@ class _CaseStory:
         if not self.next_day(low, high):
             return
         c.closure_requested_reason = reason
-        if reason == ClosureReason.MOVED:
-            c.transferred_to = self.chunk.world.receiving[self.child.region_id]
+        moved = reason == ClosureReason.MOVED
+        if moved:
+            # The receiving association of another region, and the commune of its
+            # territory the child moved to (case_request_closure).
+            receiving = self.chunk.world.receiving(self.child.region_id, self.rng)
+            if receiving is None:  # pragma: no cover - the story closes otherwise (__init__)
+                raise RuntimeError("no other region's association to transfer the case to")
+            organisation, commune = receiving
+            c.transferred_to, c.transferred_commune_id = organisation, commune["code"]
         detail = {"reason": reason}
         self.record(
             self.actor,
@@ -1544,11 +1839,26 @@ class _CaseStory:
         )
         if not self.next_day(0, 7):
             return  # waiting for the supervisor's approval
+        if moved and not self.chunk.spare:
+            return  # still waiting: the chunk has no child left to give up for the copy
         self.status(CaseStatus.CLOSED, self.supervisor)
         c.closure_reason, c.closed_on = reason, self.day
         c.closure_requested_reason = ""
         c.next_follow_up_on = None
-        self.record(self.supervisor, "closed", detail, AuditEvent.CASE_CLOSED, audit_detail=detail)
+        if not moved:
+            self.record(
+                self.supervisor, "closed", detail, AuditEvent.CASE_CLOSED, audit_detail=detail
+            )
+            return
+        # case_approve_closure: the timeline says "closed" now; the copies, their
+        # events and audit entries, and the closure's own entry (which names the
+        # new case) once the latest observation is classified (transfer_cases).
+        at = self.at()
+        self.chunk.event(c, at, self.supervisor, "closed", detail)
+        self.chunk.spare -= 1
+        self.chunk.transfers.append(
+            _Transfer(c, at, self.supervisor, self.day, organisation, commune)
+        )
 
 
 # --- Entry point ----------------------------------------------------------------------------
@@ -1585,6 +1895,7 @@ def seed_demo(
         chunk.open_cases()
         chunk.classify(chunk.follow_ups)
         chunk.finish_cases()
+        chunk.transfer_cases()
         chunk.write(report)
         done += size
         if progress is not None:
