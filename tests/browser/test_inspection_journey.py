@@ -30,7 +30,8 @@ from pypdf import PdfReader
 from tests.conftest import USER_PASSWORD, World
 from tests.inspection.conftest import make_establishment
 
-from himaya.cases.models import Case, CaseEvent, RiskLevel
+from himaya.accounts.models import Organisation, OrganisationKind
+from himaya.cases.models import Case, CaseEvent, Referral, ReferralStatus, RiskLevel
 from himaya.cases.services import today
 from himaya.inspection.models import (
     CHECKLIST,
@@ -247,6 +248,9 @@ def test_an_inspection_from_the_plan_to_the_violation_report(
 ) -> None:
     world = browser_world
     establishment = make_establishment(world, name="Atelier Al Amal", sector="manufacturing")
+    unit = Organisation.objects.create(
+        name="UPE", kind=OrganisationKind.CHILD_PROTECTION, territory_code=world.province.code
+    )
     now = today()
     first_day = now - datetime.timedelta(days=28)
 
@@ -276,6 +280,9 @@ def test_an_inspection_from_the_plan_to_the_violation_report(
     assert omar_case.child_id == omar.child_id and omar_case.risk_level == RiskLevel.HIGH
     removal = CaseEvent.objects.get(case=omar_case, kind="removed")
     assert removal.detail == {"visit": visit.pk} and removal.actor_id == world.inspector.pk
+    # ... and referred at once to the child protection unit of his province.
+    urgent = Referral.objects.get(case=omar_case)
+    assert (urgent.provider, urgent.status) == (unit, ReferralStatus.SENT)
     hazardous = violation_of(visit, "hazardous_work")
     assert (hazardous.stage, hazardous.children, hazardous.found_on) == (
         Stage.VIOLATION_REPORT,
@@ -292,6 +299,7 @@ def test_an_inspection_from_the_plan_to_the_violation_report(
     assert youssef.verdict == "child_labour" and not youssef.removed
     assert youssef.case is not None and youssef.case.pk != omar_case.pk
     assert not CaseEvent.objects.filter(case=youssef.case, kind="removed").exists()
+    assert not Referral.objects.filter(case=youssef.case).exists()
     below_age = violation_of(visit, "below_minimum_age")
     assert (below_age.stage, below_age.children) == (Stage.ADVICE, 1)
     assert Case.objects.count() == 2
