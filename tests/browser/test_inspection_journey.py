@@ -87,7 +87,7 @@ def submit(page: Page, form: Locator, lands_on: str | re.Pattern[str]) -> None:
     """Send a form by its submit button: it must succeed and land on ``lands_on``
     (a refused form is shown again with its errors, status 400)."""
     with page.expect_navigation() as navigation:
-        form.locator("button[type=submit]").click()
+        form.locator("button[type=submit]:not([name=preview])").click()
     response = navigation.value
     assert response is not None
     path = urlsplit(page.url).path
@@ -129,6 +129,7 @@ def add_child(
     names: dict[str, str],
     age: int,
     hours: int,
+    verdict: str,
     hazards: tuple[str, ...] = (),
 ) -> FoundChild:
     """The child-found form (the visit fixes the date and the place): saved, then
@@ -152,6 +153,12 @@ def add_child(
     for hazard in hazards:
         form.locator(f"input[name=hazards][value={hazard}]").check()
     before = set(FoundChild.objects.values_list("pk", flat=True))
+    # The verdict, checked before saving (HTMX), saves nothing.
+    form.locator("button[name=preview]").click()
+    expect(form.locator("#verdict-preview [data-verdict]")).to_have_attribute(
+        "data-verdict", verdict
+    )
+    assert set(FoundChild.objects.values_list("pk", flat=True)) == before
     submit(page, form, re.compile(rf"/{lang}/inspection/visits/{visit.pk}/children/\d+/"))
     found = FoundChild.objects.exclude(pk__in=before).select_related("child", "case").get()
     assert page.url.endswith(f"/{lang}/inspection/visits/{visit.pk}/children/{found.pk}/")
@@ -270,7 +277,9 @@ def test_an_inspection_from_the_plan_to_the_violation_report(
     # removed from work at once and the breach skips advice, straight to the report.
     child_form = f"{visit_url}children/new/"
     follow(page, page.locator(f"#children a[href='{child_form}']"), child_form)
-    omar = add_child(page, visit, "fr", OMAR, age=16, hours=30, hazards=("heights",))
+    omar = add_child(
+        page, visit, "fr", OMAR, age=16, hours=30, verdict="hazardous", hazards=("heights",)
+    )
     expect(page.locator("main [data-verdict]")).to_have_attribute("data-verdict", "hazardous")
     expect(page.locator("main .verdict__explanation li").first).to_be_visible()
     expect(page.locator("main .badge--removed")).to_be_visible()
@@ -293,7 +302,7 @@ def test_an_inspection_from_the_plan_to_the_violation_report(
 
     # Youssef, 13, below the minimum age: child labour, a case, the advice stage.
     follow(page, page.locator(f"main a[href='{child_form}']"), child_form)
-    youssef = add_child(page, visit, "fr", YOUSSEF, age=13, hours=20)
+    youssef = add_child(page, visit, "fr", YOUSSEF, age=13, hours=20, verdict="child_labour")
     expect(page.locator("main [data-verdict]")).to_have_attribute("data-verdict", "child_labour")
     expect(page.locator("main .badge--removed")).to_have_count(0)
     assert youssef.verdict == "child_labour" and not youssef.removed

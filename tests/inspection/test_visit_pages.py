@@ -476,3 +476,46 @@ def test_the_establishment_page_tells_its_visits_and_findings(
     assert 'data-stage="formal_notice"' in html and "art. 151" in html
     follow_up = Visit.objects.get(kind=VisitKind.FOLLOW_UP)
     assert url("visit", follow_up.pk) in html  # the follow-up planned on the deadline
+
+
+def _child_data(world: Any, visit: Visit, age: int, **observation: str) -> dict[str, str]:
+    born = visit.day - datetime.timedelta(days=age * 366)
+    return {
+        "region": world.region.code,
+        "province": world.province.code,
+        "commune": world.commune.code,
+        "guardian_name": "Fatima Amrani",
+        "first_name_ar": "عمر",
+        "family_name_ar": "العمراني",
+        "first_name_latin": "Omar",
+        "family_name_latin": "El Amrani",
+        "sex": "M",
+        "birth_date": born.isoformat(),
+        "economic_hours_week": "30",
+        **observation,
+    }
+
+
+def test_the_verdict_is_shown_before_saving_the_child_found(
+    client: Client, world: Any, visit: Visit
+) -> None:
+    _as(client, world.inspector)
+    data = {**_child_data(world, visit, 16, hazards="heights"), "preview": "1"}
+
+    fragment = client.post(url("visit_child", visit.pk), data, HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and 'data-verdict="hazardous"' in html
+    assert "<form" not in html and "verdict__explanation" in html  # the fragment only
+
+    page = client.post(url("visit_child", visit.pk), data)  # without JavaScript
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-verdict="hazardous"' in html
+    assert 'value="Omar"' in html  # the form again, filled in
+    assert not FoundChild.objects.exists() and not Case.objects.exists()  # nothing saved
+
+    # Bad values (no birth date, negative hours): said, no verdict, nothing saved.
+    bad = {**data, "birth_date": "", "economic_hours_week": "-3"}
+    fragment = client.post(url("visit_child", visit.pk), bad, HTTP_HX_REQUEST="true")
+    assert "error-summary" in fragment.content.decode()
+    assert 'data-verdict="' not in fragment.content.decode()
+    assert not FoundChild.objects.exists()

@@ -227,8 +227,14 @@ def _verdict(page: IdentifyPage) -> dict[str, Any] | None:
     found = page.preview
     if found is None:
         return None
+    return verdict_preview(found, existing_child=page.child is not None)
+
+
+def verdict_preview(found: Classification, *, existing_child: bool = False) -> dict[str, Any]:
+    """A verdict not saved yet, as ``cases/_verdict_preview.html`` shows it, in the
+    user's language (also the preview of a child found in an inspection visit)."""
     language = _language()
-    if page.child is not None:
+    if existing_child:
         note = _("Not saved yet.")
     elif found.verdict in workflow.CHILD_LABOUR_VERDICTS:
         note = _("Not saved yet. Saving will open a case for this child.")

@@ -11,7 +11,7 @@ a message, or the visit page again with the form's errors (400).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,8 +34,15 @@ from himaya.cases import services as case_services
 from himaya.cases.forms import CaseForm, ChildForm, ConfirmForm, HouseholdForm, resubmitted
 from himaya.cases.models import Verdict
 from himaya.cases.selectors import case_visible_to
-from himaya.cases.views import _error_summary, _take_errors, not_found_as_404
-from himaya.core.errors import ApplicationError
+from himaya.cases.views import (
+    ErrorItem,
+    _error_summary,
+    _htmx,
+    _take_errors,
+    not_found_as_404,
+    verdict_preview,
+)
+from himaya.core.errors import ApplicationError, InvalidInput
 from himaya.inspection import selectors
 from himaya.inspection.forms import (
     FollowUpForm,
@@ -487,6 +494,8 @@ class ChildFoundPage:
     child: ChildForm
     observation: FoundObservationForm
     errors: list[str] = field(default_factory=list)
+    verdict: dict[str, Any] | None = None  # the verdict previewed, not saved
+    preview_errors: list[ErrorItem] = field(default_factory=list)
 
     @classmethod
     def new(cls, user: User, visit: Visit, data: Any = None) -> ChildFoundPage:
@@ -517,7 +526,30 @@ class ChildFoundPage:
             household=resubmitted(self.household, user=user),
             child=resubmitted(self.child),
             observation=resubmitted(self.observation),
+            verdict=self.verdict,
+            preview_errors=self.preview_errors,
         )
+
+    def preview(self, visit: Visit) -> None:
+        """Classify on the visit's date without saving: ``verdict`` or ``preview_errors``."""
+        observation = self.observation
+        if observation.is_valid():
+            birth, estimated, sex = self.child.facts()
+            data = replace(observation.to_observation(), observed_on=visit.visited_on)
+            try:
+                found = case_services.observation_classify(
+                    data=data, birth_date=birth, estimated=estimated, sex=sex
+                )
+            except InvalidInput as invalid:
+                rest = observation.add_service_errors(invalid.errors)
+                for name, texts in rest.items():  # the child's fields (birth date, sex)
+                    label = self.child[name].label if name in self.child.fields else ""
+                    self.preview_errors += [
+                        ErrorItem(f"{label}: {text}" if label else str(text)) for text in texts
+                    ]
+            else:
+                self.verdict = verdict_preview(found)
+        self.preview_errors = _error_summary([observation]) + self.preview_errors
 
 
 def _render_child_page(
@@ -527,6 +559,7 @@ def _render_child_page(
         "visit": visit,
         "establishment": visit.establishment,
         "page": page,
+        "verdict": page.verdict,
         "error_summary": _error_summary(page.forms, page.errors),
     }
     return render(request, "inspection/visit_child.html", context, status=status)
@@ -548,6 +581,12 @@ def visit_child(request: HttpRequest, visit_id: int) -> HttpResponse:
         return _render_child_page(request, visit, ChildFoundPage.new(user, visit))
     page = ChildFoundPage.new(user, visit, request.POST)
     if "refresh" in request.POST:  # the chained selects, without JavaScript
+        return _render_child_page(request, visit, page.shown_again(user))
+    if "preview" in request.POST:  # the verdict before saving
+        page.preview(visit)
+        if _htmx(request):
+            context = {"page": page, "verdict": page.verdict}
+            return render(request, "cases/_verdict_preview.html", context)
         return _render_child_page(request, visit, page.shown_again(user))
     if all([form.is_valid() for form in page.forms]):  # every form, for every error
         try:
