@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "himaya.workspace",
     "himaya.classification",
     "himaya.inspection",
+    "himaya.linkage",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
