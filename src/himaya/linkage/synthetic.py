@@ -70,6 +70,7 @@ import numpy.typing as npt
 import polars as pl
 
 from himaya.linkage.data import moroccan_names
+from himaya.linkage.inputs import COLUMNS
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -80,25 +81,7 @@ SOURCES: tuple[str, ...] = ("inspection", "association", "school", "rsu")
 INSPECTION, ASSOCIATION, SCHOOL, RSU = range(4)
 
 #: The columns of the `himaya link` input, in order; ``records`` adds ``cluster``.
-INPUT_COLUMNS: tuple[str, ...] = (
-    "record_id",
-    "source",
-    "first_name_ar",
-    "family_name_ar",
-    "first_name_lat",
-    "family_name_lat",
-    "father_name_ar",
-    "father_name_lat",
-    "sex",
-    "birth_date",
-    "birth_date_precision",
-    "age",
-    "observed_on",
-    "commune_code",
-    "massar_code",
-    "guardian_cnie",
-    "rsu_id",
-)
+INPUT_COLUMNS: tuple[str, ...] = COLUMNS
 TRUTH_COLUMN = "cluster"
 
 # --- The world -------------------------------------------------------------------------
