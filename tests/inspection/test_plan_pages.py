@@ -436,3 +436,14 @@ def test_the_plan_page_reads_the_register_in_a_fixed_number_of_queries(
         for n in range(200)
     )
     assert queries() == few
+
+
+def test_working_days_leave_out_weekends_and_the_fixed_public_holidays() -> None:
+    # November 2028: 22 weekdays, less the Green March (Monday 6); Independence
+    # Day falls on Saturday 18, a weekend day anyway.
+    days = planning.working_days(datetime.date(2028, 11, 1), datetime.date(2028, 11, 30))
+    assert len(days) == 21 and datetime.date(2028, 11, 6) not in days
+    assert all(day.weekday() < 5 for day in days)
+    # Unity Day, Tuesday 31 October 2028.
+    october = planning.working_days(datetime.date(2028, 10, 30), datetime.date(2028, 10, 31))
+    assert october == [datetime.date(2028, 10, 30)]

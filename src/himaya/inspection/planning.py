@@ -75,10 +75,23 @@ MAX_ADJUSTMENTS = 500
 #: Fixed-date public holidays of Morocco (month, day): New Year, Proclamation of
 #: Independence (11 January), Amazigh New Year (14 January), Labour Day, Throne
 #: Day (30 July), Oued Ed-Dahab (14 August), Revolution of the King and the
-#: People (20 August), Youth Day (21 August), Green March (6 November),
-#: Independence Day (18 November).
+#: People (20 August), Youth Day (21 August), Unity Day (31 October, since 2025),
+#: Green March (6 November), Independence Day (18 November). Plans are made for
+#: months to come, so a holiday's first year does not matter here.
 FIXED_HOLIDAYS: frozenset[tuple[int, int]] = frozenset(
-    {(1, 1), (1, 11), (1, 14), (5, 1), (7, 30), (8, 14), (8, 20), (8, 21), (11, 6), (11, 18)}
+    {
+        (1, 1),
+        (1, 11),
+        (1, 14),
+        (5, 1),
+        (7, 30),
+        (8, 14),
+        (8, 20),
+        (8, 21),
+        (10, 31),
+        (11, 6),
+        (11, 18),
+    }
 )
 
 MONTH_OVER = gettext_lazy("This month is over: plan a month to come.")
