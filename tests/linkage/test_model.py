@@ -7,7 +7,7 @@ import pytest
 
 from himaya.linkage.evaluation import evaluate
 from himaya.linkage.inputs import COLUMNS, clean, prepare
-from himaya.linkage.model import COMPARISONS, Linkage, link
+from himaya.linkage.model import COMPARISONS, Linkage, _clusters, link
 from himaya.linkage.synthetic import generate
 
 # Hand-made records, appended to a synthetic set so that the model has data to learn from.
@@ -181,3 +181,30 @@ def test_one_record_is_its_own_cluster() -> None:
     result = link(frame)
     assert result.clusters.to_dicts() == [{"record_id": "T1", "cluster_id": "T1"}]
     assert result.pairs.height == 0
+
+
+def test_two_children_never_share_a_cluster() -> None:
+    # A, B: different Massar codes; C, D: RSU records born on different days and months.
+    # E, F: one typo apart in the code, a day apart in the date: one child.
+    frame = pl.DataFrame(
+        {
+            "record_id": ["A", "B", "C", "D", "E", "F"],
+            "source": ["school", "association", "rsu", "rsu", "school", "rsu"],
+            "massar_code": ["J130000001", "J130000777", None, None, "K1", "K2"],
+            "birth_year": [2012, 2012, 2010, 2010, 2011, 2011],
+            "birth_month": [3, None, 4, 5, 6, 6],
+            "birth_day": [1, None, 12, 20, 7, 8],
+        }
+    )
+    pairs = pl.DataFrame(
+        {
+            "record_id_l": ["A", "C", "E"],
+            "record_id_r": ["B", "D", "F"],
+            "match_probability": [0.99, 0.98, 0.97],
+        }
+    )
+    clusters = _clusters(frame["record_id"], pairs, 0.5, frame)
+    found = dict(clusters.iter_rows())
+    assert found["A"] != found["B"]
+    assert found["C"] != found["D"]
+    assert found["E"] == found["F"]

@@ -4,7 +4,8 @@
 leaves them, trains the model (u by random sampling on a capped number of pairs, m by
 expectation maximisation on blocked pairs of a sample), scores the blocked pairs and
 clusters them by average linkage (pairs at or above ``threshold`` join two clusters
-only when the pairs between them are, on average, probable enough). It returns every
+only when the pairs between them are, on average, probable enough, and never when they
+hold two Massar codes or two civil-status birth dates of two children). It returns every
 record with its cluster and the scored pairs, each with its match probability, the match
 weight of every comparison (``bf_*`` as log2 weights) and the comparisons that agreed.
 
@@ -31,11 +32,11 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 #: Pairs scored at or above this probability may join two records' clusters.
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.2
 
 #: Two clusters merge only when the mean probability of all the pairs between them (a pair
 #: not scored counts as 0) reaches this: one strong link no longer chains two children.
-CLUSTER_MEAN_PROBABILITY = 0.4
+CLUSTER_MEAN_PROBABILITY = 0.22
 
 #: Share of the true pairs the deterministic rules of the prior find (on the
 #: synthetic set, about 0.7).
@@ -316,13 +317,16 @@ def link(
     # Table names come from Splink, never from the input.
     pairs = _pairs(connection, predictions.physical_name)
     connection.close()
-    return Linkage(_clusters(ids, pairs, threshold), pairs)
+    return Linkage(_clusters(ids, pairs, threshold, frame), pairs)
 
 
-def _clusters(ids: pl.Series, pairs: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def _clusters(
+    ids: pl.Series, pairs: pl.DataFrame, threshold: float, frame: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Average-linkage clusters: the pairs from the most probable down to ``threshold``,
     each joining its two records' clusters when the mean probability of every pair
-    between them reaches :data:`CLUSTER_MEAN_PROBABILITY`; every record, in input order.
+    between them reaches :data:`CLUSTER_MEAN_PROBABILITY` and no two of their records
+    cannot be one child (:func:`_cannot_link`); every record, in input order.
     """
     names = ids.to_list()
     position = {name: i for i, name in enumerate(names)}
@@ -335,6 +339,7 @@ def _clusters(ids: pl.Series, pairs: pl.DataFrame, threshold: float) -> pl.DataF
         scored[b][a] = p
     parent = list(range(len(names)))
     members: list[list[int]] = [[i] for i in range(len(names))]
+    codes, dates = _identities(frame, len(names))
 
     def root(x: int) -> int:
         while parent[x] != x:
@@ -351,6 +356,8 @@ def _clusters(ids: pl.Series, pairs: pl.DataFrame, threshold: float) -> pl.DataF
             continue
         if len(members[ra]) > len(members[rb]):
             ra, rb = rb, ra
+        if _cannot_link(codes[ra], codes[rb], dates[ra], dates[rb]):
+            continue
         other = set(members[rb])
         total = sum(q for x in members[ra] for y, q in scored[x].items() if y in other)
         if total < CLUSTER_MEAN_PROBABILITY * len(members[ra]) * len(members[rb]):
@@ -358,9 +365,63 @@ def _clusters(ids: pl.Series, pairs: pl.DataFrame, threshold: float) -> pl.DataF
         parent[ra] = rb
         members[rb].extend(members[ra])
         members[ra] = []
+        codes[rb] |= codes[ra]
+        dates[rb] |= dates[ra]
     return pl.DataFrame(
         {"record_id": ids, "cluster_id": [names[root(i)] for i in range(len(names))]},
         schema={"record_id": pl.String, "cluster_id": pl.String},
+    )
+
+
+Date = tuple[int, int, int]
+
+#: Sources whose exact birth dates come from the civil status (a wrong one is rare and
+#: differs from the true one by a single part, or by day and month swapped).
+CIVIL_STATUS_SOURCES = ("school", "rsu")
+
+
+def _identities(frame: pl.DataFrame | None, size: int) -> tuple[list[set[str]], list[set[Date]]]:
+    """Per record: its Massar code, and its civil-status birth date (empty sets if none)."""
+    codes: list[set[str]] = [set() for _ in range(size)]
+    dates: list[set[Date]] = [set() for _ in range(size)]
+    if frame is None or frame.height != size:
+        return codes, dates
+    source = frame.get_column("source").to_list() if "source" in frame.columns else [None] * size
+    rows = zip(
+        frame.get_column("massar_code").to_list(),
+        source,
+        frame.get_column("birth_year").to_list(),
+        frame.get_column("birth_month").to_list(),
+        frame.get_column("birth_day").to_list(),
+        strict=True,
+    )
+    for i, (code, origin, year, month, day) in enumerate(rows):
+        if code:
+            codes[i].add(code)
+        if origin in CIVIL_STATUS_SOURCES and day is not None:
+            dates[i].add((year, month, day))
+    return codes, dates
+
+
+def _codes_differ(a: str, b: str) -> bool:
+    """Two Massar codes of two children: more than one character apart (a typo is one)."""
+    return len(a) != len(b) or sum(x != y for x, y in zip(a, b, strict=True)) > 1
+
+
+def _dates_differ(a: Date, b: Date) -> bool:
+    """Two civil-status birth dates of two children: not one part apart, nor swapped."""
+    if a[0] == b[0] and a[1] == b[2] and a[2] == b[1]:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) > 1
+
+
+def _cannot_link(
+    codes_a: set[str], codes_b: set[str], dates_a: set[Date], dates_b: set[Date]
+) -> bool:
+    """Two clusters that hold two children: different Massar codes, or different
+    civil-status birth dates (school and RSU records)."""
+    return any(_codes_differ(x, y) for x in codes_a for y in codes_b) or any(
+        _dates_differ(x, y) for x in dates_a for y in dates_b
     )
 
 
