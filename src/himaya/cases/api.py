@@ -9,8 +9,7 @@ child's record are audited (``services.case_view``, ``services.referral_view``,
 Names never go into URLs: searching by name is ``POST /api/cases/search``.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
@@ -42,7 +41,7 @@ from himaya.cases.models import (
     Sex,
     Verdict,
 )
-from himaya.core.errors import InvalidInput, NotFound
+from himaya.core.errors import InvalidInput, NotFound, fields_named
 from himaya_rules import VERDICT_LABELS, Classification
 
 router = Router()
@@ -62,16 +61,6 @@ def _language() -> str:
 def _verdict_label(verdict: str) -> str:
     labels = VERDICT_LABELS.get(verdict)
     return labels[_language()] if labels else verdict
-
-
-@contextmanager
-def _fields_named(**names: str) -> Iterator[None]:
-    """Errors of a service named as the API's fields (``provider`` → ``provider_id``)."""
-    try:
-        yield
-    except InvalidInput as invalid:
-        invalid.errors = {names.get(k, k): v for k, v in invalid.errors.items()}
-        raise
 
 
 # --- Pagination, audited -----------------------------------------------------------
@@ -515,7 +504,7 @@ def case_assign(request: HttpRequest, case_id: int, payload: CaseAssignIn) -> Ca
     )
     if assignee is None:
         raise InvalidInput({"user_id": [services.ASSIGNEE_INVALID]})
-    with _fields_named(assignee="user_id"):
+    with fields_named(assignee="user_id"):
         return services.case_assign(actor=request_user(request), case=case, assignee=assignee)
 
 
@@ -579,7 +568,7 @@ def _provider(provider_id: int) -> Organisation:
 )
 def referral_send(request: HttpRequest, case_id: int, payload: ReferralSendIn) -> Any:
     case = _case(request, case_id)
-    with _fields_named(provider="provider_id"):
+    with fields_named(provider="provider_id"):
         referral = services.referral_send(
             actor=request_user(request),
             case=case,
@@ -689,7 +678,7 @@ def case_request_closure(request: HttpRequest, case_id: int, payload: CaseClosur
         )
         if transferred_to is None:
             raise InvalidInput({"transferred_to_id": [services.TRANSFER_REQUIRED]})
-    with _fields_named(transferred_to="transferred_to_id"):
+    with fields_named(transferred_to="transferred_to_id"):
         return services.case_request_closure(
             actor=request_user(request),
             case=case,

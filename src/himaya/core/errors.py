@@ -7,6 +7,8 @@ the API returns them as JSON (see config.api).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.utils.functional import Promise
@@ -34,3 +36,14 @@ class NotFound(ApplicationError):
         from django.utils.translation import gettext_lazy as _
 
         super().__init__(_("Not found."), code="not_found", status=404)
+
+
+@contextmanager
+def fields_named(**names: str) -> Iterator[None]:
+    """A service's ``InvalidInput`` with its fields renamed as the caller names them
+    (the API's ``provider_id`` for the service's ``provider``)."""
+    try:
+        yield
+    except InvalidInput as invalid:
+        invalid.errors = {names.get(k, k): v for k, v in invalid.errors.items()}
+        raise

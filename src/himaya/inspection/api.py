@@ -14,8 +14,6 @@ Names never go into URLs: searching the register by name or ICE number is
 """
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any, Literal
 
@@ -41,7 +39,7 @@ from himaya.cases.api import (
     PageIn,
     identified_child,
 )
-from himaya.core.errors import InvalidInput, NotFound
+from himaya.core.errors import InvalidInput, NotFound, fields_named
 from himaya.inspection import selectors
 from himaya.inspection.models import (
     BREACH_CHOICES,
@@ -68,16 +66,6 @@ def _staff(request: HttpRequest) -> User:
     if not selectors.is_inspection_staff(user):
         raise NotFound()
     return user
-
-
-@contextmanager
-def _fields_named(**names: str) -> Iterator[None]:
-    """Errors of a service named as the API's fields (``inspectors`` → ``inspector_ids``)."""
-    try:
-        yield
-    except InvalidInput as invalid:
-        invalid.errors = {names.get(k, k): v for k, v in invalid.errors.items()}
-        raise
 
 
 # --- Pagination --------------------------------------------------------------------
@@ -445,7 +433,7 @@ class VisitPlanIn(Schema):
 )
 def visit_plan(request: HttpRequest, payload: VisitPlanIn) -> Any:
     user = _staff(request)
-    with _fields_named(establishment="establishment_id", inspectors="inspector_ids"):
+    with fields_named(establishment="establishment_id", inspectors="inspector_ids"):
         visit = visits.visit_plan(actor=user, data=visits.VisitIn(**payload.model_dump()))
     return Status(201, _visit_detail(user, visit))
 
@@ -532,7 +520,7 @@ class VisitNoticeIn(Schema):
 def visit_notice(request: HttpRequest, visit_id: int, payload: VisitNoticeIn) -> Any:
     visit = _visit(request, visit_id)
     user = request_user(request)
-    with _fields_named(violations="violation_ids"):
+    with fields_named(violations="violation_ids"):
         document = enforcement.notice_issue(
             actor=user, visit=visit, violation_ids=payload.violation_ids, deadline=payload.deadline
         )
@@ -560,7 +548,7 @@ class VisitFollowUpIn(Schema):
 )
 def visit_follow_up(request: HttpRequest, visit_id: int, payload: VisitFollowUpIn) -> Any:
     visit = _visit(request, visit_id)
-    with _fields_named(violations="corrected_violation_ids"):
+    with fields_named(violations="corrected_violation_ids"):
         return enforcement.follow_up_conclude(
             actor=request_user(request),
             visit=visit,
