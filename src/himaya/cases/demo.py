@@ -1128,80 +1128,32 @@ class _Chunk:
 
     def transfer_cases(self) -> None:
         """Each closure "moved" approved, as ``services._case_transfer`` makes it (after
-        ``finish_cases``: the latest observation is classified): the receiving
-        organisation's copies of the household (no address), the child and the
-        latest observation (its classification as made), and a new open case,
-        unassigned, ``transferred_from`` the closed one, in the commune the child
-        moved to; the timeline events and audit entries of the service, in its
-        order. Then as many children of the chunk not in child labour are left
+        ``finish_cases``: the latest observation is classified): the same copies
+        (``services.transfer_copies``), in the commune the child moved to, and the
+        timeline events and audit entries of the service, in its order. Then as many children of the chunk not in child labour are left
         out, so that the chunk still writes the children it was asked for."""
         for transfer in self.transfers:
             case, at, actor = transfer.case, transfer.at, transfer.actor
             receiving, commune = transfer.receiving, transfer.commune
             child: Child = case.child
-            household: Household = child.household
             place = {
                 "commune_id": commune["code"],
                 "province_id": commune["province_id"],
                 "region_id": commune["region_id"],
             }
-            new_household = Household(
-                organisation=receiving,
-                created_by=actor,
-                created_at=at,
-                guardian_name=household.guardian_name,
-                guardian_phone=household.guardian_phone,
-                guardian_cnie=household.guardian_cnie,
-                rsu_number=household.rsu_number,
-                **place,
-            )
-            new_child = Child(
-                household=new_household,
-                organisation=receiving,
-                created_by=actor,
-                created_at=at,
-                first_name_ar=child.first_name_ar,
-                family_name_ar=child.family_name_ar,
-                first_name_latin=child.first_name_latin,
-                family_name_latin=child.family_name_latin,
-                sex=child.sex,
-                birth_date=child.birth_date,
-                birth_date_estimated=child.birth_date_estimated,
-                massar_code=child.massar_code,
-                search_text=child.search_text,
-                **place,
-            )
-            new_case = Case(
-                child=new_child,
-                organisation=receiving,
-                status=CaseStatus.IDENTIFIED,
-                verdict=case.verdict,
-                sector=case.sector,
-                risk_level=case.risk_level,
-                opened_on=transfer.day,
-                opened_by=actor,
-                assigned_to=None,
-                transferred_from=case,
-                updated_at=at,
-                **place,
-            )
             latest = self.case_observations[id(case)][-1]  # by date: the identification first
-            copy = Observation(
-                child=new_child,
-                case=new_case,
-                kind=Observation.Kind.IDENTIFICATION,
-                organisation=receiving,
-                observed_by_id=latest.observed_by_id,
-                observed_on=latest.observed_on,
-                commune_id=latest.commune_id,
-                ruleset=latest.ruleset,
-                ruleset_version=latest.ruleset_version,
-                verdict=latest.verdict,
-                rules=list(latest.rules),
-                citations=list(latest.citations),
-                age=latest.age,
-                created_at=at,
+            copies = services.transfer_copies(
+                case, latest, receiving=receiving, actor=actor, on=transfer.day
             )
+            new_household, new_child, new_case = copies.household, copies.child, copies.case
+            copy = copies.observation
+            if copy is None:  # every demo case has its identification
+                raise RuntimeError("a demo case without an observation")
+            for record in (new_household, new_child, new_case):
+                for name, value in place.items():
+                    setattr(record, name, value)
+            new_household.created_at = new_child.created_at = copy.created_at = at
+            new_case.updated_at = at
             self.households.append(new_household)
             self.children.append(new_child)
             self.transferred_cases.append(new_case)

@@ -1029,23 +1029,27 @@ def _organisation_detail(organisation: Organisation) -> dict[str, Any]:
     }
 
 
-def _case_transfer(*, actor: User, case: Case) -> Case:
-    """The receiving organisation's own records of a child who moved: copies of the
-    household (address left blank), of the child and of the case's latest
-    observation (its classification as it was made), and a new open case,
-    unassigned (the receiving supervisor assigns it), linked to the original by
-    ``transferred_from``. All placed in the commune the child moved to.
+@dataclass
+class TransferCopies:
+    """The receiving organisation's records of a child who moved (not saved, not placed)."""
 
-    Only the fields listed here are copied: nothing else of the sending
-    organisation's records (notes, assessment, referrals, consent, follow-ups)."""
-    receiving, commune = case.transferred_to, case.transferred_commune
-    if receiving is None or commune is None:  # pragma: no cover (checked by _check_closure)
-        raise InvalidInput({"transferred_commune": [TRANSFER_COMMUNE_REQUIRED]})
-    if Case.objects.filter(transferred_from=case).exists():
-        raise ApplicationError(ALREADY_TRANSFERRED, code="already_transferred")
+    household: Household
+    child: Child
+    case: Case
+    observation: Observation | None
+
+
+def transfer_copies(
+    case: Case, latest: Observation | None, *, receiving: Organisation, actor: User, on: date
+) -> TransferCopies:
+    """What a transfer copies, and only that: the household (address left blank),
+    the child, the case's ``latest`` observation (its classification as it was made)
+    and a new case opened ``on`` that day, unassigned (the receiving supervisor
+    assigns it), linked to the original by ``transferred_from``. Nothing else of the
+    sending organisation's records (notes, assessment, referrals, consent,
+    follow-ups). The caller places them in the commune the child moved to and saves
+    them (``_case_transfer`` one by one, the demo in bulk)."""
     child, household = case.child, case.child.household
-    transfer = {"transferred_from_case": case.pk, "from_organisation": case.organisation_id}
-
     new_household = Household(
         organisation=receiving,
         created_by=actor,
@@ -1054,8 +1058,6 @@ def _case_transfer(*, actor: User, case: Case) -> Case:
         guardian_cnie=household.guardian_cnie,
         rsu_number=household.rsu_number,
     )
-    new_household.place_at(commune)
-    new_household.save()
     new_child = Child(
         household=new_household,
         organisation=receiving,
@@ -1075,16 +1077,6 @@ def _case_transfer(*, actor: User, case: Case) -> Case:
             child.family_name_latin,
         ),
     )
-    new_child.place_at(commune)
-    new_child.save()
-    audit_record(
-        event=AuditEvent.CHILD_CREATED,
-        actor=actor,
-        obj=new_child,
-        child_id=new_child.pk,
-        detail=transfer,
-    )
-
     new_case = Case(
         child=new_child,
         organisation=receiving,
@@ -1092,21 +1084,14 @@ def _case_transfer(*, actor: User, case: Case) -> Case:
         verdict=case.verdict,
         sector=case.sector,
         risk_level=case.risk_level,
-        opened_on=today(),
+        opened_on=on,
         opened_by=actor,
         assigned_to=None,
         transferred_from=case,
     )
-    new_case.place_at(commune)
-    try:
-        with transaction.atomic():
-            new_case.save()
-    except IntegrityError as error:  # approved twice at the same moment
-        raise ApplicationError(ALREADY_TRANSFERRED, code="already_transferred") from error
-
-    latest = max(case.observations.all(), key=lambda o: (o.observed_on, o.pk), default=None)
+    observation = None
     if latest is not None:
-        copy = Observation.objects.create(
+        observation = Observation(
             child=new_child,
             case=new_case,
             kind=Observation.Kind.IDENTIFICATION,
@@ -1121,6 +1106,44 @@ def _case_transfer(*, actor: User, case: Case) -> Case:
             citations=list(latest.citations),
             age=latest.age,
         )
+    return TransferCopies(new_household, new_child, new_case, observation)
+
+
+def _case_transfer(*, actor: User, case: Case) -> Case:
+    """The receiving organisation's own records of a child who moved
+    (``transfer_copies``), placed in the commune the child moved to and saved, with
+    their timeline events and audit entries."""
+    receiving, commune = case.transferred_to, case.transferred_commune
+    if receiving is None or commune is None:  # pragma: no cover (checked by _check_closure)
+        raise InvalidInput({"transferred_commune": [TRANSFER_COMMUNE_REQUIRED]})
+    if Case.objects.filter(transferred_from=case).exists():
+        raise ApplicationError(ALREADY_TRANSFERRED, code="already_transferred")
+    latest = max(case.observations.all(), key=lambda o: (o.observed_on, o.pk), default=None)
+    copies = transfer_copies(case, latest, receiving=receiving, actor=actor, on=today())
+    transfer = {"transferred_from_case": case.pk, "from_organisation": case.organisation_id}
+    new_household, new_child, new_case = copies.household, copies.child, copies.case
+    new_household.place_at(commune)
+    new_household.save()
+    new_child.place_at(commune)
+    new_child.save()
+    audit_record(
+        event=AuditEvent.CHILD_CREATED,
+        actor=actor,
+        obj=new_child,
+        child_id=new_child.pk,
+        detail=transfer,
+    )
+
+    new_case.place_at(commune)
+    try:
+        with transaction.atomic():
+            new_case.save()
+    except IntegrityError as error:  # approved twice at the same moment
+        raise ApplicationError(ALREADY_TRANSFERRED, code="already_transferred") from error
+
+    copy = copies.observation
+    if latest is not None and copy is not None:
+        copy.save()
         audit_record(
             event=AuditEvent.IDENTIFICATION_CREATED,
             actor=actor,
