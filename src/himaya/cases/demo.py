@@ -1130,8 +1130,9 @@ class _Chunk:
         """Each closure "moved" approved, as ``services._case_transfer`` makes it (after
         ``finish_cases``: the latest observation is classified): the same copies
         (``services.transfer_copies``), in the commune the child moved to, and the
-        timeline events and audit entries of the service, in its order. Then as many children of the chunk not in child labour are left
-        out, so that the chunk still writes the children it was asked for."""
+        timeline events and audit entries of the service, in its order. Then as many
+        children of the chunk not in child labour are left out, so that the chunk
+        still writes the children it was asked for."""
         for transfer in self.transfers:
             case, at, actor = transfer.case, transfer.at, transfer.actor
             receiving, commune = transfer.receiving, transfer.commune
