@@ -58,6 +58,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from himaya.accounts.models import User
+from himaya.audit.events import AuditEvent
+from himaya.audit.services import audit_record
 from himaya.cases.models import SECTOR_LABELS
 from himaya.cases.workflow import CHILD_LABOUR_VERDICTS
 from himaya.geography.models import Region
@@ -404,6 +406,15 @@ def _count_table(
         rows=tuple((line.code, line.label, str(line.count)) for line in lines),
         total=("", _("In total"), str(total)),
         numeric=(False, False, True),
+    )
+
+
+def report_audit(user: User, event: AuditEvent, report: AnnualReport, **detail: str) -> None:
+    """Record who read or exported the report, and for which period (and format)."""
+    audit_record(
+        event=event,
+        actor=user,
+        detail={"from": report.start.isoformat(), "to": report.end.isoformat(), **detail},
     )
 
 

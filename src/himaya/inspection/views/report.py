@@ -20,9 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from himaya.accounts.models import User
 from himaya.audit.events import AuditEvent
-from himaya.audit.services import audit_record
 from himaya.cases.forms import DateInput
 from himaya.cases.services import today
 from himaya.inspection import report as annual
@@ -78,14 +76,6 @@ def _refused(form: PeriodForm) -> HttpResponse:
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _audit(user: User, event: AuditEvent, report: annual.AnnualReport, **detail: str) -> None:
-    audit_record(
-        event=event,
-        actor=user,
-        detail={"from": report.start.isoformat(), "to": report.end.isoformat(), **detail},
-    )
-
-
 @login_required
 @inspection_staff_required
 @require_GET
@@ -97,7 +87,7 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         return render(request, "inspection/annual_report.html", context, status=400)
     start, end = form.period()
     report = annual.annual_report(user=user, start=start, end=end)
-    _audit(user, AuditEvent.ANNUAL_REPORT_VIEWED, report)
+    annual.report_audit(user, AuditEvent.ANNUAL_REPORT_VIEWED, report)
     language = (get_language() or "fr")[:2]
     context = {
         "form": form,
@@ -124,7 +114,7 @@ def annual_report_csv(request: HttpRequest) -> HttpResponse:
     start, end = form.period()
     report = annual.annual_report(user=user, start=start, end=end)
     content = annual.report_csv(report)
-    _audit(user, AuditEvent.ANNUAL_REPORT_EXPORTED, report, format="csv")
+    annual.report_audit(user, AuditEvent.ANNUAL_REPORT_EXPORTED, report, format="csv")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     name = annual.report_file_name(report, "csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -147,7 +137,9 @@ def annual_report_pdf(request: HttpRequest) -> HttpResponse:
         return _refused(form)
     start, end = form.period()
     report, content = annual.report_pdf(user=user, start=start, end=end, language=language)
-    _audit(user, AuditEvent.ANNUAL_REPORT_EXPORTED, report, format="pdf", language=language)
+    annual.report_audit(
+        user, AuditEvent.ANNUAL_REPORT_EXPORTED, report, format="pdf", language=language
+    )
     response = HttpResponse(content, content_type="application/pdf")
     name = annual.report_file_name(report, "pdf", language)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
