@@ -72,8 +72,9 @@ run: install
 	HIMAYA_DEBUG=1 $(HIMAYA) seed-demo --children 5000 --if-empty
 	HIMAYA_DEBUG=1 HIMAYA=$(HIMAYA) scripts/run.sh
 
+# default-jre-headless: Java for pyspark (tests/linkage/test_spark.py), when there is none.
 test:
-	@scripts/ensure-system-packages.sh gettext chromium postgresql $$(command -v npm >/dev/null 2>&1 || echo npm)
+	@scripts/ensure-system-packages.sh gettext chromium postgresql $$(command -v npm >/dev/null 2>&1 || echo npm) $$(command -v java >/dev/null 2>&1 || echo default-jre-headless)
 	@$(MAKE) --no-print-directory install
 	BIN=$(BIN) scripts/test.sh
 

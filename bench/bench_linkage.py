@@ -17,7 +17,9 @@ import logging
 import multiprocessing
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 #: Beside the repository (``../shared/data/linkage``), as in the developers' workspace.
 HISTORICAL = (
@@ -122,7 +124,9 @@ def main() -> None:
 
     threshold = args.threshold or DEFAULT_THRESHOLD
     context = multiprocessing.get_context("spawn")
-    jobs = [(_synthetic, (n, args.seed, threshold)) for n in args.records]
+    jobs: list[tuple[Callable[..., None], tuple[Any, ...]]] = [
+        (_synthetic, (n, args.seed, threshold)) for n in args.records
+    ]
     if args.historical and HISTORICAL.exists():
         jobs.append((_historical, (threshold,)))
     for target, job_args in jobs:

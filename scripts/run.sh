@@ -22,6 +22,8 @@ trap 'exit 143' TERM
 
 setsid "$HIMAYA" db_worker &
 pids+=("$!")
+setsid "$HIMAYA" scheduler &
+pids+=("$!")
 
 cat <<MSG
 
@@ -33,13 +35,15 @@ cat <<MSG
     worker-01       social worker (association, region 01): identifies children, follows cases
     inspector-01    labour inspector (region 01): visits, children found, notices, reports
     inspection-supervisor-01  head of the inspection office: the monthly plan, the office's cases
-    supervisor-01   case supervisor: approves assessments and closures, region 01's caseload
+    supervisor-01   case supervisor: approves assessments and closures, region 01's caseload,
+                    reviews its probable duplicates (Duplicates)
     school-01       service provider (a school): answers the referrals addressed to it
     analyst-01      analyst: region 01's figures, never names ("analyst": whole country)
     admin-01        administrator: organisations and users in /admin/ ("admin": superuser)
   Other regions: the same names with 02 ... 12.
 
-  Task worker: himaya db_worker. Stop everything with Ctrl-C.
+  Task worker: himaya db_worker; scheduler: himaya scheduler (the linkage run, daily).
+  Stop everything with Ctrl-C.
 
 MSG
 

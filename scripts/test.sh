@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole check, as run by `make test` (after install) and CI:
-#   ruff, mypy, pytest on SQLite, then pytest on a throw-away PostgreSQL server.
+#   ruff, mypy, pytest on SQLite, then pytest on a throw-away PostgreSQL server
+#   (there, only the tests that use the database: see tests/conftest.py).
 # Every step runs even if an earlier one failed; the exit status is non-zero
 # if any step failed. The PostgreSQL server is stopped and removed in all cases.
 set -euo pipefail
@@ -66,7 +67,8 @@ step "ruff" "$BIN/ruff" check .
 step "mypy" "$BIN/mypy"
 step "pytest (SQLite)" env -u DATABASE_URL "$BIN/pytest" "$@"
 if start_postgres; then
-    step "pytest (PostgreSQL)" env DATABASE_URL="$PG_DATABASE_URL" "$BIN/pytest" "$@"
+    step "pytest (PostgreSQL)" env DATABASE_URL="$PG_DATABASE_URL" HIMAYA_DATABASE_TESTS_ONLY=1 \
+        "$BIN/pytest" "$@"
 else
     failed+=("start PostgreSQL")
 fi

@@ -30,6 +30,31 @@ def pytest_report_header() -> str:
     return f"database: {connection.vendor}"
 
 
+#: Fixtures through which a test reaches the database.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``HIMAYA_DATABASE_TESTS_ONLY=1`` (the PostgreSQL pass of scripts/test.sh),
+    only the tests that use the database run: the others (the rules, the linkage
+    model, the survey estimates, Spark) do the same on any database, and the SQLite
+    pass has run them already."""
+    import os
+
+    if os.environ.get("HIMAYA_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept = [item for item in items if uses_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+    items[:] = kept
+
+
 @functools.cache
 def password_hash() -> str:
     """USER_PASSWORD hashed once per test session: Argon2 costs about 0.2 s a hash,

@@ -77,3 +77,50 @@ def test_file_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as error:
         call_command("link", str(path))
     assert error.value.returncode == 2
+
+
+def test_engine_spark_runs_the_model_on_spark(
+    input_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Spark run itself is tested in test_spark.py; here, that the command hands the
+    # prepared records, the threshold and the session of --spark-master to it.
+    from himaya.linkage import model, spark
+
+    calls: list[tuple[int, float, object]] = []
+    sessions: list[str | None] = []
+
+    def fake_session(master: str | None = None, **_: object) -> object:
+        sessions.append(master)
+        return "session"
+
+    def fake_link(frame: pl.DataFrame, threshold: float, *, spark: object) -> model.Linkage:
+        calls.append((frame.height, threshold, spark))
+        assert "fn_key" in frame.columns  # prepared
+        return model.link(frame, threshold)
+
+    monkeypatch.setattr(spark, "spark_session", fake_session)
+    monkeypatch.setattr(spark, "link", fake_link)
+    output = tmp_path / "clusters.csv"
+    call_command(
+        "link",
+        str(input_csv),
+        "--output",
+        str(output),
+        "--engine",
+        "spark",
+        "--spark-master",
+        "local[2]",
+        "--threshold",
+        "0.5",
+    )
+    good = clean(pl.read_csv(input_csv, infer_schema=False)).frame
+    assert calls == [(good.height, 0.5, "session")]
+    assert sessions == ["local[2]"]
+    assert pl.read_csv(output, infer_schema=False)["record_id"].to_list() == (
+        good["record_id"].to_list()
+    )
+
+
+def test_engine_must_be_known(input_csv: Path) -> None:
+    with pytest.raises(CommandError):
+        call_command("link", str(input_csv), "--engine", "postgres")

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import Organisation, ServiceType, User
+from himaya.cases import workflow
 from himaya.cases.models import (
     SECTOR_CHOICES,
     CaseStatus,
@@ -638,7 +639,10 @@ def commune_choices(communes: Sequence[Commune], empty: Label) -> list[Any]:
 
 class ClosureForm(CaseForm):
     reason = forms.ChoiceField(
-        label=_("Reason"), choices=ClosureReason.choices, widget=forms.RadioSelect
+        label=_("Reason"),
+        # Only the reasons a caseworker may request (a merge closes a case itself).
+        choices=[(c, label) for c, label in ClosureReason.choices if c in workflow.CLOSURE_REASONS],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=_textarea())
     transferred_to = OrganisationChoiceField(

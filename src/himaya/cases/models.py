@@ -92,6 +92,11 @@ class Child(Territorial):
     massar_code = models.CharField(_("Massar student code"), max_length=10, blank=True)
     #: Both scripts' names, normalised (see cases.names), for search.
     search_text = models.CharField(max_length=500, editable=False, db_index=False)
+    #: Set when this record was found to be another's (a merge, himaya.linkage): its
+    #: observations and cases moved there, and the selectors show it no more.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -200,6 +205,7 @@ class ClosureReason(models.TextChoices):
     TURNED_18 = workflow.TURNED_18, _("Turned 18")
     MOVED = workflow.MOVED, _("Moved (case transferred)")
     LOST_TO_FOLLOW_UP = workflow.LOST_TO_FOLLOW_UP, _("Lost to follow-up")
+    MERGED = workflow.MERGED, _("Merged into the case of another record of the same child")
 
 
 class Case(Territorial):

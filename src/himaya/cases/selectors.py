@@ -69,10 +69,14 @@ def case_visible_to(user: User) -> QuerySet[Case]:
 
 
 def child_visible_to(user: User) -> QuerySet[Child]:
+    """A child merged into another record of the same child (himaya.linkage) is no
+    longer shown: its records are the other's now."""
     if not _caseworker(user):
         return Child.objects.none()
     return Child.objects.filter(
-        territory_filter(user.territory_code), organisation_id=user.organisation_id or 0
+        territory_filter(user.territory_code),
+        organisation_id=user.organisation_id or 0,
+        merged_into__isnull=True,
     )
 
 

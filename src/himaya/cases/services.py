@@ -888,7 +888,7 @@ def _check_closure(
 ) -> Commune | None:
     """Refuse a closure whose reason does not hold (InvalidInput, field by field).
     For "moved", return the commune the child moved to (given as a record or a code)."""
-    if reason not in ClosureReason.values:
+    if reason not in workflow.CLOSURE_REASONS:
         raise InvalidInput(
             {"reason": [REQUIRED if not reason else UNKNOWN_CODE % {"value": reason}]}
         )

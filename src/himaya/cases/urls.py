@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.case_list, name="list"),
     path("identify/", views.identify, name="identify"),
     path("identify/preview/", views.identify_preview, name="identify_preview"),
+    path("identify/known/", views.identify_candidates, name="identify_candidates"),
     path(
         "identifications/<int:observation_id>/",
         views.identification_saved,

@@ -32,12 +32,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from himaya.accounts.models import Organisation, Role, ServiceType, User
 from himaya.audit.events import AuditEvent
+from himaya.audit.services import audit_record
 from himaya.cases import selectors, services, workflow
 from himaya.cases.forms import (
     AssessForm,
@@ -56,6 +57,7 @@ from himaya.cases.forms import (
 )
 from himaya.cases.models import Case, CaseStatus, Child
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
+from himaya.linkage.selectors import Candidate, candidates_for_new_child
 from himaya_rules import Classification
 
 PAGE_SIZE = 25
@@ -165,6 +167,8 @@ class IdentifyPage:
     errors: list[str] = field(default_factory=list)
     preview: Classification | None = None
     preview_errors: list[ErrorItem] = field(default_factory=list)
+    #: Children already known who may be this one (himaya.linkage), shown before saving.
+    candidates: list[Candidate] = field(default_factory=list)
 
     @classmethod
     def new(cls, user: User, data: Any = None, *, child: Child | None = None) -> IdentifyPage:
@@ -206,6 +210,7 @@ class IdentifyPage:
             child=self.child,
             preview=self.preview,
             preview_errors=self.preview_errors,
+            candidates=self.candidates,
         )
 
     def facts(self) -> tuple[date | None, bool, str]:
@@ -279,7 +284,54 @@ def _identified(request: HttpRequest, result: services.IdentificationResult) -> 
     return redirect("cases:identification_saved", observation_id=result.observation.pk)
 
 
+def _known_children(user: User, data: Any) -> list[Candidate]:
+    """The children already known who may be the one described by the form's data
+    (valid or not), each shown to the user, so audited."""
+    estimated = bool(data.get("birth_date_estimated"))
+    birth = (data.get("birth_date") or "").strip()
+    if estimated and len(birth) >= 4:
+        birth = birth[:4]
+    record = {
+        "first_name_ar": data.get("first_name_ar"),
+        "family_name_ar": data.get("family_name_ar"),
+        "first_name_lat": data.get("first_name_latin"),
+        "family_name_lat": data.get("family_name_latin"),
+        "sex": data.get("sex"),
+        "birth_date": birth,
+        "birth_date_precision": ("year" if estimated else "day") if birth else "",
+        "commune_code": data.get("commune"),
+        "massar_code": (data.get("massar_code") or "").upper(),
+        "guardian_cnie": (data.get("guardian_cnie") or "").upper(),
+        "rsu_id": data.get("rsu_number"),
+    }
+    found = candidates_for_new_child(user=user, record=record)
+    for candidate in found:
+        audit_record(
+            event=AuditEvent.CANDIDATES_SHOWN,
+            actor=user,
+            obj=candidate.child,
+            child_id=candidate.child.pk,
+            detail={"probability": round(candidate.probability, 3)},
+        )
+    return found
+
+
+#: A new child probably one of those known is saved only once the user says it is
+#: another child (``different_child``).
+CONFIRM_PROBABILITY = 0.5
+PROBABLY_KNOWN = gettext_lazy(
+    "This child may be already known (see the children below). If so, record the "
+    "observation for that child; if not, tick “It is another child” and save again."
+)
+
+
 def _save_identification(request: HttpRequest, page: IdentifyPage, user: User) -> HttpResponse:
+    if page.is_valid() and page.child is None and not request.POST.get("different_child"):
+        page.candidates = _known_children(user, request.POST)
+        if any(c.probability >= CONFIRM_PROBABILITY for c in page.candidates):
+            again = page.shown_again()
+            again.errors.append(str(PROBABLY_KNOWN))
+            return _render_identify(request, again, status=400)
     if page.is_valid():
         try:
             if page.child is not None:
@@ -348,6 +400,19 @@ def identify(request: HttpRequest) -> HttpResponse:
 @require_POST
 def identify_preview(request: HttpRequest) -> HttpResponse:
     return _preview(request, IdentifyPage.new(_user(request), request.POST))
+
+
+@login_required
+@caseworker_required
+@require_POST
+def identify_candidates(request: HttpRequest) -> HttpResponse:
+    """The children already known who may be this one, as the form is filled in
+    (HTMX); without JavaScript, saving shows them."""
+    page = IdentifyPage.new(_user(request), request.POST)
+    page.candidates = _known_children(page.user, request.POST)
+    if _htmx(request):
+        return render(request, "cases/_candidates.html", {"page": page})
+    return _render_identify(request, page.shown_again())
 
 
 @login_required

@@ -51,6 +51,9 @@ OUT_OF_CHILD_LABOUR = "out_of_child_labour"
 TURNED_18 = "turned_18"
 MOVED = "moved"
 LOST_TO_FOLLOW_UP = "lost_to_follow_up"
+#: Not requested by a caseworker: a case closed when its child is merged into another
+#: record of the same child whose case goes on (himaya.linkage.services).
+MERGED = "merged"
 CLOSURE_REASONS = (OUT_OF_CHILD_LABOUR, TURNED_18, MOVED, LOST_TO_FOLLOW_UP)
 
 

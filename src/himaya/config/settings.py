@@ -13,6 +13,10 @@ Everything that differs between machines comes from the environment:
   in the var directory); never under the static or web root.
 - ``HIMAYA_IMPORT_DIR``: where uploaded CSV files wait for their import job
   (default: ``imports/`` in the var directory); never under the static or web root.
+- ``HIMAYA_SURVEY_DIR``: where survey files sent by analysts and their outputs are
+  kept (default: ``surveys/`` in the var directory); never under the web root.
+- ``HIMAYA_LINKAGE_EVERY_HOURS``: how often ``himaya scheduler`` starts a linkage run
+  over every child (default: 24; 0: never on a schedule).
 - ``DATABASE_URL``: e.g. ``postgres://user@127.0.0.1:5432/himaya``; SQLite otherwise.
 """
 
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "himaya.classification",
     "himaya.inspection",
     "himaya.linkage",
+    "himaya.survey",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -198,6 +203,13 @@ HIMAYA_EVIDENCE_MAX_BYTES = env_int("HIMAYA_EVIDENCE_MAX_BYTES", default=10 * 10
 #: CSV files uploaded for import, kept only until their import job has run:
 #: outside the web root, shared by the web server and the task worker.
 IMPORT_DIR = Path(os.environ.get("HIMAYA_IMPORT_DIR", VAR_DIR / "imports"))
+#: Survey files sent by analysts, and the outputs estimated from them (one folder
+#: each): outside the web root, shared by the web server and the task worker.
+SURVEY_DIR = Path(os.environ.get("HIMAYA_SURVEY_DIR", VAR_DIR / "surveys"))
+#: Largest survey file accepted from the web page (bytes).
+HIMAYA_SURVEY_MAX_BYTES = env_int("HIMAYA_SURVEY_MAX_BYTES", default=500 * 1024 * 1024)
+#: Hours between two linkage runs started by ``himaya scheduler`` (0: none).
+HIMAYA_LINKAGE_EVERY_HOURS = env_int("HIMAYA_LINKAGE_EVERY_HOURS", default=24)
 #: Days given by a formal notice to comply, unless the inspector sets another date.
 HIMAYA_NOTICE_DAYS = env_int("HIMAYA_NOTICE_DAYS", default=30)
 

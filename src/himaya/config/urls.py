@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("cases/", include("himaya.cases.urls")),
     path("work/", include("himaya.workspace.urls")),
     path("inspection/", include("himaya.inspection.urls")),
+    path("linkage/", include("himaya.linkage.urls")),
+    path("statistics/", include("himaya.survey.urls")),
     path("geo/", include("himaya.geography.urls")),
     path(
         "accounts/login/",

@@ -12,7 +12,10 @@ keys of decision 0007 (``names.add_name_keys``) and the date features:
 - ``birth_year``, ``birth_month``, ``birth_day`` (month and day with precision ``day``
   only) and ``birth_year_lo``/``birth_year_hi``: the years the child may have been born
   in, one year when written, ``observed_on`` − ``age`` − 1 − 1 to ``observed_on`` −
-  ``age`` + 1 for an age (estimated ages are a year out either way).
+  ``age`` + 1 for an age (estimated ages are a year out either way);
+- ``birth_point``: the best guess of the birth as a year with its fraction: the date,
+  the middle of the year, or ``observed_on`` − ``age`` − ½ (a child of 12 was born
+  12 to 13 years before), to compare an age with a date or a year to within months.
 """
 
 from __future__ import annotations
@@ -246,6 +249,11 @@ def _keys(frame: pl.DataFrame, prefix: str, kind: str) -> pl.DataFrame:
     )
 
 
+def _year_fraction(day: pl.Expr) -> pl.Expr:
+    """A date as a year with its fraction (2010-07-02 is about 2010.5)."""
+    return day.dt.year().cast(pl.Float64) + (day.dt.ordinal_day().cast(pl.Float64) - 1) / 365.25
+
+
 def prepare(frame: pl.DataFrame) -> pl.DataFrame:
     """Clean records (as :func:`clean` leaves them) with the keys the model compares."""
     for prefix, kind in (("fn", "first"), ("sn", "family"), ("fa", "father")):
@@ -256,7 +264,13 @@ def prepare(frame: pl.DataFrame) -> pl.DataFrame:
     age = pl.col("age").cast(pl.Int32, strict=False)
     observed = _date(pl.col("observed_on")).dt.year()
     from_age = observed - age
+    point = pl.coalesce(
+        _year_fraction(day),
+        year.cast(pl.Float64) + 0.5,
+        _year_fraction(_date(pl.col("observed_on"))) - age.cast(pl.Float64) - 0.5,
+    )
     return frame.with_columns(
+        point.alias("birth_point"),
         year.cast(pl.Int32).alias("birth_year"),
         day.dt.month().cast(pl.Int32).alias("birth_month"),
         day.dt.day().cast(pl.Int32).alias("birth_day"),

@@ -1,26 +1,32 @@
 """One child, one record: a Splink model on DuckDB over prepared records (no Django).
 
 ``link(frame, threshold)`` takes the records as :func:`himaya.linkage.inputs.prepare`
-leaves them, trains the model (u by random sampling on a capped number of pairs, m by
-expectation maximisation on blocked pairs of a sample), scores the blocked pairs and
-clusters them by average linkage (pairs at or above ``threshold`` join two clusters
-only when the pairs between them are, on average, probable enough, and never when they
-hold two Massar codes or two civil-status birth dates of two children). It returns every
-record with its cluster and the scored pairs, each with its match probability, the match
-weight of every comparison (``bf_*`` as log2 weights) and the comparisons that agreed.
+leaves them, trains the model (:func:`train`: the prior from deterministic rules, u by
+random sampling on a capped number of pairs, m by expectation maximisation on blocked
+pairs of a sample), scores the blocked pairs and clusters them by average linkage (pairs
+at or above ``threshold`` join two clusters only when the pairs between them are, on
+average, probable enough, and never when they hold two children: two Massar codes, or
+two birth dates or two first names written by the civil-status sources). It returns
+every record with its cluster and the scored pairs, each with its match probability, the
+match weight of every comparison (``bf_*`` as log2 weights) and the comparisons that
+agreed.
 
 Names are compared on the keys of decision 0007: Buckwalter between Arabic spellings,
 ``normalise_lat`` between Latin ones, the romanisations of an Arabic name against a Latin
 one, and the phonetic key between either; never Levenshtein on raw Arabic. Common first
-and family names weigh less than rare ones (term frequencies of the phonetic key). The
-RSU number and the guardian's CNIE identify a household: they count only when the first
-names and the birth years already agree, so they never join two siblings.
+and family names weigh less than rare ones (term frequencies of the phonetic key). First
+and family names swapped are weighed once, on the first name. An estimated age is
+compared with a date, a year or another age by how far apart the two guesses of the
+birth are (``birth_point``). The RSU number and the guardian's CNIE identify a
+household: they count only when the first names and the birth years already agree, so
+they never join two siblings.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -32,11 +38,25 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 #: Pairs scored at or above this probability may join two records' clusters.
-DEFAULT_THRESHOLD = 0.2
+DEFAULT_THRESHOLD = 0.05
 
 #: Two clusters merge only when the mean probability of all the pairs between them (a pair
-#: not scored counts as 0) reaches this: one strong link no longer chains two children.
+#: not scored counts as 0) reaches :func:`cluster_mean_probability`: one strong link no
+#: longer chains two children. It is this at 35,000 records, and falls with the number
+#: of records as ``(35,000 / records) ** CLUSTER_MEAN_EXPONENT``, within the bounds.
 CLUSTER_MEAN_PROBABILITY = 0.22
+CLUSTER_MEAN_EXPONENT = 0.6
+CLUSTER_MEAN_BOUNDS = (0.05, 0.5)
+
+#: An estimated age against a date, a year or another age: how far apart (in years) the
+#: two guesses of the birth may be at each level. Half a year holds an age estimated
+#: right against a date, 1.5 and 2.5 an age a year or two out (``inputs.prepare``).
+AGE_APART_YEARS = (0.5, 1.5, 2.5)
+
+#: How much a first name's frequency adjusts the weight of the same phonetic key
+#: spelled otherwise (1 the full term-frequency adjustment), measured on synthetic sets
+#: of other seeds than the benchmark's.
+FIRST_NAME_KEY_TF_WEIGHT = 0.25
 
 #: Share of the true pairs the deterministic rules of the prior find (on the
 #: synthetic set, about 0.7).
@@ -66,17 +86,53 @@ def _levels(*levels: ComparisonLevelCreator) -> Levels:
     return list(levels)
 
 
-def _same_spelling(p: str) -> str:
-    """Same normalised spelling in one script, or an Arabic one romanised as the Latin."""
+def _same_spelling(p: str, q: str | None = None) -> str:
+    """Name ``p`` of the left record and name ``q`` (``p`` by default) of the right one
+    spelled alike: the same normalised spelling in one script, or an Arabic one
+    romanised as the Latin."""
+    q = q or p
     return (
-        f"coalesce({p}_bw_l = {p}_bw_r, true) AND coalesce({p}_lat_l = {p}_lat_r, true) "
-        f"AND coalesce({p}_bw_l = {p}_bw_r OR {p}_lat_l = {p}_lat_r "
-        f"OR list_has_any({p}_lats_l, {p}_lats_r), false)"
+        f"coalesce({p}_bw_l = {q}_bw_r, true) AND coalesce({p}_lat_l = {q}_lat_r, true) "
+        f"AND coalesce({p}_bw_l = {q}_bw_r OR {p}_lat_l = {q}_lat_r "
+        f"OR list_has_any({p}_lats_l, {q}_lats_r), false)"
     )
 
 
-def _name_levels(p: str, other: str) -> Levels:
-    """Levels of one name (``fn``, ``sn`` or ``fa``); ``other`` is the name it swaps with."""
+#: The first and family names swapped (phonetic keys), which a pair's first-name
+#: comparison weighs for both names; the family-name comparison then counts nothing.
+SWAPPED = "fn_key_l = sn_key_r AND sn_key_l = fn_key_r"
+
+
+def _name_levels(p: str) -> Levels:
+    """Levels of the first (``fn``) or family (``sn``) name.
+
+    Names swapped between the two records are weighed once, by the first name's
+    levels: both names spelled alike crosswise, or only their phonetic keys swapped
+    (coarse keys swap by chance: Hassan Amrani, Marwane El Houssine). For the family
+    name a swapped pair is as if blank.
+    """
+    both = f"{_same_spelling('fn', 'sn')} AND {_same_spelling('sn', 'fn')}"
+    swapped: Levels = (
+        [
+            cll.CustomLevel(f"{SWAPPED} AND {both}", "swapped, spelled alike"),
+            cll.CustomLevel(SWAPPED, "swapped phonetic keys"),
+        ]
+        if p == "fn"
+        else []
+    )
+    spelled_apart: ComparisonLevelCreator = cll.CustomLevel(
+        f"{p}_key_l = {p}_key_r AND (coalesce(levenshtein({p}_bw_l, {p}_bw_r) > 1, false) "
+        f"OR coalesce(jaro_winkler_similarity({p}_lat_l, {p}_lat_r) < 0.85, false))",
+        "same phonetic key, spelled apart in one script",
+    )
+    if p == "fn":
+        # Two first names written apart in the same script are two children (twins
+        # Hassan and Houssine share the key HSN): fixed, not learnt, stronger than a
+        # disagreement. Not so the family name, which twins share.
+        spelled_apart = spelled_apart.configure(m_probability=1e-7, fix_m_probability=True)
+    null = f"{p}_key_l IS NULL OR {p}_key_r IS NULL"
+    if p == "sn":
+        null = f"{null} OR ({SWAPPED} AND NOT ({_same_spelling('sn')}))"
     lats_jw = (
         f"list_max(list_transform({p}_lats_l, lambda x: list_max(list_transform({p}_lats_r, "
         f"lambda y: jaro_winkler_similarity(x, y)))))"
@@ -86,28 +142,28 @@ def _name_levels(p: str, other: str) -> Levels:
         f"OR {p}_key2_l = {p}_key2_r)"
     )
     return [
-        cll.CustomLevel(f"{p}_key_l IS NULL OR {p}_key_r IS NULL").configure(
-            is_null_level=True, label_for_charts="null"
-        ),
+        cll.CustomLevel(null).configure(is_null_level=True, label_for_charts="null"),
         cll.CustomLevel(_same_spelling(p), "same spelling").configure(
-            tf_adjustment_column=f"{p}_key", tf_adjustment_weight=1.0
+            tf_adjustment_column=f"{p}_key",
+            tf_adjustment_weight=1.0,
+            # A first name's frequency adjusts this level's own u. A family name's
+            # adjusts the u of the exact key below (Splink's default), about 2.5 bits
+            # less: siblings share it, and their commune, so among different children
+            # a shared family name is less rare than its frequency says.
+            disable_tf_exact_match_detection=p == "fn",
         ),
-        cll.CustomLevel(
-            f"{p}_key_l = {p}_key_r AND (coalesce(levenshtein({p}_bw_l, {p}_bw_r) > 1, false) "
-            f"OR coalesce(jaro_winkler_similarity({p}_lat_l, {p}_lat_r) < 0.85, false))",
-            "same phonetic key, spelled apart in one script",
-        ).configure(
-            # Two first names written apart in the same script are two children (twins
-            # Hassan and Houssine share the key HSN): fixed, not learnt, stronger than a
-            # disagreement.
-            m_probability=1e-7,
-            fix_m_probability=True,
-        ),
+        spelled_apart,
         cll.ExactMatchLevel(f"{p}_key", term_frequency_adjustments=True).configure(
-            label_for_charts="same phonetic key"
+            label_for_charts="same phonetic key",
+            # A first name's key is shared by its spellings in both scripts: a Latin
+            # record against an Arabic one agrees here when the romanisations miss, and
+            # the key's full frequency would make a common name count for nothing.
+            tf_adjustment_weight=FIRST_NAME_KEY_TF_WEIGHT if p == "fn" else 1.0,
         ),
         cll.CustomLevel(keys_agree, "same phonetic key in one script").configure(
-            tf_adjustment_column=f"{p}_key", tf_adjustment_weight=0.5
+            tf_adjustment_column=f"{p}_key",
+            tf_adjustment_weight=0.5,
+            disable_tf_exact_match_detection=p == "fn",
         ),
         cll.CustomLevel(
             f"levenshtein({p}_bw_l, {p}_bw_r) <= 1 "
@@ -115,9 +171,14 @@ def _name_levels(p: str, other: str) -> Levels:
             f"OR coalesce({lats_jw} >= 0.9, false)",
             "close spelling",
         ),
+        *swapped,
+        # A typo that changed a consonant, in either script (محمد MHMD, ححمد HHMD): the
+        # keys are ASCII, one character a sound; two-letter keys one apart are too
+        # often two names.
         cll.CustomLevel(
-            f"{p}_key_l = {other}_key_r AND {other}_key_l = {p}_key_r",
-            "swapped with the other name",
+            f"levenshtein({p}_key_l, {p}_key_r) <= 1 "
+            f"AND least(length({p}_key_l), length({p}_key_r)) >= 3",
+            "phonetic keys one sound apart",
         ),
         cll.ElseLevel(),
     ]
@@ -126,6 +187,9 @@ def _name_levels(p: str, other: str) -> Levels:
 def _birth_levels() -> Levels:
     both_days = "birth_day_l IS NOT NULL AND birth_day_r IS NOT NULL"
     same_year = "birth_year_l = birth_year_r"
+    # An estimated age (no birth year) against anything: how far apart the two best
+    # guesses of the birth are (``inputs.prepare``'s ``birth_point``).
+    an_age = "(birth_year_l IS NULL OR birth_year_r IS NULL)"
     return [
         cll.CustomLevel("birth_year_lo_l IS NULL OR birth_year_lo_r IS NULL").configure(
             is_null_level=True, label_for_charts="null"
@@ -151,14 +215,16 @@ def _birth_levels() -> Levels:
             f"AND {same_year}",
             "same year",
         ),
-        cll.CustomLevel(
-            f"NOT ({both_days}) AND birth_year_lo_l <= birth_year_hi_r "
-            "AND birth_year_lo_r <= birth_year_hi_l",
-            "years compatible (age)",
+        *(
+            cll.CustomLevel(
+                f"{an_age} AND abs(birth_point_l - birth_point_r) <= {apart}",
+                f"age: births within {apart} years",
+            )
+            for apart in AGE_APART_YEARS
         ),
         cll.CustomLevel(
-            "birth_year_lo_l <= birth_year_hi_r + 1 AND birth_year_lo_r <= birth_year_hi_l + 1",
-            "within a year",
+            f"NOT ({an_age}) AND abs(birth_year_l - birth_year_r) <= 1",
+            "years one apart",
         ),
         cll.ElseLevel(),
     ]
@@ -187,8 +253,8 @@ def _household_levels() -> Levels:
 def settings() -> SettingsCreator:
     """The model: comparisons, blocking for prediction, term frequencies."""
     comparisons: list[ComparisonCreator | dict[str, Any]] = [
-        cl.CustomComparison(_name_levels("fn", "sn"), "first_name"),
-        cl.CustomComparison(_name_levels("sn", "fn"), "family_name"),
+        cl.CustomComparison(_name_levels("fn"), "first_name"),
+        cl.CustomComparison(_name_levels("sn"), "family_name"),
         cl.CustomComparison(
             _levels(
                 cll.CustomLevel("fa_key_l IS NULL OR fa_key_r IS NULL").configure(
@@ -246,6 +312,8 @@ def _prediction_blocking() -> list[Any]:
         block_on("rsu_id"),
         block_on("guardian_cnie"),
         block_on("fn_key", "birth_year"),
+        # An inspector may write the commune of the workplace rather than the home.
+        block_on("sn_key", "province_code"),
         # Names swapped.
         "l.fn_key = r.sn_key AND l.sn_key = r.fn_key",
     ]
@@ -253,10 +321,13 @@ def _prediction_blocking() -> list[Any]:
 
 @dataclass(frozen=True)
 class Linkage:
-    """``clusters``: ``record_id``, ``cluster_id`` (every record); ``pairs``: scored pairs."""
+    """``clusters``: ``record_id``, ``cluster_id`` (every record); ``pairs``: scored pairs;
+    ``model``: the trained model as Splink's JSON settings (``None`` when there was nothing
+    to train on), to score new records against these with :func:`score_new`."""
 
     clusters: pl.DataFrame
     pairs: pl.DataFrame
+    model: dict[str, Any] | None = None
 
 
 _MODEL_COLUMNS = (
@@ -272,6 +343,7 @@ _MODEL_COLUMNS = (
     "birth_day",
     "birth_year_lo",
     "birth_year_hi",
+    "birth_point",
     *(f"{p}_{k}" for p in ("fn", "sn", "fa") for k in ("key", "key2", "bw", "lat", "lats")),
 )
 
@@ -283,20 +355,44 @@ def link(
     seed: int = 1,
     memory_limit: str | None = None,
 ) -> Linkage:
-    """Link prepared records; see the module's docstring."""
+    """Link prepared records; see the module's docstring.
+
+    Fewer than :data:`MIN_TRAINING_RECORDS` records are too few to learn the model
+    from: they are linked together with a synthetic population that makes up the
+    number (:func:`_padding`), which is then dropped from the pairs and the clusters.
+    """
     ids = frame.get_column("record_id")
     data = frame.select(_MODEL_COLUMNS)
-    if data.height < 2:
+    if data.height == 0:
         return Linkage(_singletons(ids), _empty_pairs())
+    # One record has no pair, but the model trained beside it scores the next ones.
+    padding = _padding(data.height, seed)
+    if padding is not None:
+        data = pl.concat([data, padding])
     connection = duckdb.connect()
     if memory_limit:
         connection.execute(f"SET memory_limit = '{memory_limit}'")
-    connection.register("himaya_records_arrow", data.to_arrow())
-    connection.execute("CREATE TABLE himaya_records AS SELECT * FROM himaya_records_arrow")
-    connection.unregister("himaya_records_arrow")
+    _table(connection, "himaya_records", data)
     db_api = DuckDBAPI(connection)
     records = db_api.register("himaya_records")
     linker = Linker(records, settings(), log_level=logging.ERROR)
+    train(linker, data.height, seed)
+    predictions = linker.inference.predict(threshold_match_probability=0.01)
+    # Table names come from Splink, never from the input.
+    pairs = _pairs(connection, predictions.physical_name)
+    model = linker.misc.save_model_to_json()
+    connection.close()
+    if padding is not None:
+        pairs = pairs.filter(
+            pl.col("record_id_l").is_in(ids.implode()) & pl.col("record_id_r").is_in(ids.implode())
+        )
+    return Linkage(_clusters(ids, pairs, threshold, frame, data.height), pairs, model)
+
+
+def train(linker: Linker, size: int, seed: int) -> None:
+    """Train ``linker`` (built on :func:`settings`) on its ``size`` records: the prior,
+    u by random sampling, m by expectation maximisation. :func:`link` and the Spark
+    backend share it."""
     training = linker.training
     # Same Massar code, or same first and family names in the same commune: about
     # two thirds of the true pairs of the synthetic set, nearly all of them true (a full
@@ -305,29 +401,100 @@ def link(
         [block_on("massar_code"), block_on("fn_key", "sn_key", "commune_code")],
         recall=PRIOR_RULES_RECALL,
     )
-    training.estimate_u_using_random_sampling(
-        max_pairs=min(U_MAX_PAIRS, data.height**2 / 2), seed=seed
-    )
-    sample = min(1.0, 200_000 / max(1, data.height))
+    training.estimate_u_using_random_sampling(max_pairs=min(U_MAX_PAIRS, size**2 / 2), seed=seed)
+    sample = min(1.0, 200_000 / max(1, size))
     for rule in (block_on("fn_key", "sn_key"), block_on("birth_year_lo", "commune_code")):
         training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=sample
         )
-    predictions = linker.inference.predict(threshold_match_probability=0.01)
-    # Table names come from Splink, never from the input.
+
+
+#: Below this many records, training borrows a synthetic population (see :func:`link`).
+MIN_TRAINING_RECORDS = 5_000
+
+#: Record identifiers of the synthetic population; an input's own never start so.
+PADDING_PREFIX = "\u2063synthetic:"
+
+
+def _padding(size: int, seed: int) -> pl.DataFrame | None:
+    """Prepared synthetic records that make ``size`` up to :data:`MIN_TRAINING_RECORDS`."""
+    if size >= MIN_TRAINING_RECORDS:
+        return None
+    # Imported here: only small inputs need the generator.
+    from himaya.linkage.inputs import clean, prepare  # noqa: PLC0415
+    from himaya.linkage.synthetic import generate  # noqa: PLC0415
+
+    records = generate(MIN_TRAINING_RECORDS - size, seed=seed).records.drop("cluster")
+    records = records.with_columns((PADDING_PREFIX + pl.col("record_id")).alias("record_id"))
+    return prepare(clean(records).frame).select(_MODEL_COLUMNS)
+
+
+def score_new(
+    model: dict[str, Any],
+    new: pl.DataFrame,
+    existing: pl.DataFrame,
+    threshold: float = 0.01,
+) -> pl.DataFrame:
+    """Score prepared ``new`` records against prepared ``existing`` ones with a model
+    trained by :func:`link` (its ``model``): the pairs the model's blocking finds between
+    the two, never within either, as :func:`link` gives them (``record_id_l`` a new
+    record, ``record_id_r`` an existing one), most probable first. Term frequencies are
+    those of the existing records.
+    """
+    if new.height == 0 or existing.height == 0:
+        return _empty_pairs()
+    connection = duckdb.connect()
+    _table(connection, "himaya_existing", existing.select(_MODEL_COLUMNS))
+    _table(connection, "himaya_new", new.select(_MODEL_COLUMNS))
+    db_api = DuckDBAPI(connection)
+    known = db_api.register("himaya_existing")
+    linker = Linker([known], model, log_level=logging.ERROR)
+    for column in ("fn_key", "sn_key"):
+        linker.table_management.compute_tf_table(column)
+    predictions = linker.inference.predict_between(
+        db_api.register("himaya_new"), known, threshold_match_probability=threshold
+    )
     pairs = _pairs(connection, predictions.physical_name)
     connection.close()
-    return Linkage(_clusters(ids, pairs, threshold, frame), pairs)
+    return pairs
+
+
+def _table(connection: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Copy ``frame`` into the table ``name`` (one of ours, never from the input)."""
+    connection.register("himaya_arrow", frame.to_arrow())
+    connection.execute(f"CREATE TABLE {name} AS SELECT * FROM himaya_arrow")  # noqa: S608
+    connection.unregister("himaya_arrow")
+
+
+def cluster_mean_probability(records: int) -> float:
+    """The mean probability two clusters need to merge, among ``records`` records.
+
+    The prior (two records match) falls as 1 / ``records``, and every pair's probability
+    with it; but the different children who look most alike, siblings, are as many per
+    child at any size. So the probabilities of true pairs fall with the size, and those
+    of siblings' pairs too, while the mean that separates them falls more slowly than
+    the prior. Measured on synthetic sets of other seeds than the benchmark's: best
+    about 0.5 at 5,000 records, 0.22 at 35,000, 0.1 at 100,000, 0.05 at 350,000.
+    """
+    low, high = CLUSTER_MEAN_BOUNDS
+    scaled = CLUSTER_MEAN_PROBABILITY * float((35_000 / max(1, records)) ** CLUSTER_MEAN_EXPONENT)
+    return min(high, max(low, scaled))
 
 
 def _clusters(
-    ids: pl.Series, pairs: pl.DataFrame, threshold: float, frame: pl.DataFrame | None = None
+    ids: pl.Series,
+    pairs: pl.DataFrame,
+    threshold: float,
+    frame: pl.DataFrame | None = None,
+    records: int | None = None,
 ) -> pl.DataFrame:
     """Average-linkage clusters: the pairs from the most probable down to ``threshold``,
     each joining its two records' clusters when the mean probability of every pair
-    between them reaches :data:`CLUSTER_MEAN_PROBABILITY` and no two of their records
-    cannot be one child (:func:`_cannot_link`); every record, in input order.
+    between them reaches :func:`cluster_mean_probability` (of ``records``, the records
+    the model was trained on: by default ``ids``) and no two of their records cannot be
+    one child (:meth:`_Identity.excludes`); every record, in input order.
     """
+    mean = cluster_mean_probability(len(ids) if records is None else records)
     names = ids.to_list()
     position = {name: i for i, name in enumerate(names)}
     left = [position[x] for x in pairs.get_column("record_id_l").to_list()]
@@ -339,7 +506,7 @@ def _clusters(
         scored[b][a] = p
     parent = list(range(len(names)))
     members: list[list[int]] = [[i] for i in range(len(names))]
-    codes, dates = _identities(frame, len(names))
+    identities = _identities(frame, len(names))
 
     def root(x: int) -> int:
         while parent[x] != x:
@@ -356,17 +523,16 @@ def _clusters(
             continue
         if len(members[ra]) > len(members[rb]):
             ra, rb = rb, ra
-        if _cannot_link(codes[ra], codes[rb], dates[ra], dates[rb]):
+        if identities[ra].excludes(identities[rb]):
             continue
         other = set(members[rb])
         total = sum(q for x in members[ra] for y, q in scored[x].items() if y in other)
-        if total < CLUSTER_MEAN_PROBABILITY * len(members[ra]) * len(members[rb]):
+        if total < mean * len(members[ra]) * len(members[rb]):
             continue
         parent[ra] = rb
         members[rb].extend(members[ra])
         members[ra] = []
-        codes[rb] |= codes[ra]
-        dates[rb] |= dates[ra]
+        identities[rb].absorb(identities[ra])
     return pl.DataFrame(
         {"record_id": ids, "cluster_id": [names[root(i)] for i in range(len(names))]},
         schema={"record_id": pl.String, "cluster_id": pl.String},
@@ -374,33 +540,82 @@ def _clusters(
 
 
 Date = tuple[int, int, int]
+Name = tuple[str | None, str | None]
 
 #: Sources whose exact birth dates come from the civil status (a wrong one is rare and
 #: differs from the true one by a single part, or by day and month swapped).
 CIVIL_STATUS_SOURCES = ("school", "rsu")
 
 
-def _identities(frame: pl.DataFrame | None, size: int) -> tuple[list[set[str]], list[set[Date]]]:
-    """Per record: its Massar code, and its civil-status birth date (empty sets if none)."""
-    codes: list[set[str]] = [set() for _ in range(size)]
-    dates: list[set[Date]] = [set() for _ in range(size)]
+@dataclass
+class _Identity:
+    """What a cluster's records say of who its child is: Massar codes, the birth dates
+    and first names written by the civil-status sources, and who was born the same day
+    into which family under which first name (twins share the rest)."""
+
+    codes: set[str]
+    dates: set[Date]
+    names: set[Name]
+    #: (birth date, family-name key, first-name key) of the records with a full date.
+    born: set[tuple[Date, str, str]]
+
+    def excludes(self, other: _Identity) -> bool:
+        """The two clusters hold two children (see :func:`_clusters`)."""
+        return (
+            any(_codes_differ(x, y) for x in self.codes for y in other.codes)
+            or any(_dates_differ(x, y) for x in self.dates for y in other.dates)
+            or any(_names_differ(x, y) for x in self.names for y in other.names)
+            or any(
+                d == e and f == g and _typos_apart(x, y) > 1
+                for d, f, x in self.born
+                for e, g, y in other.born
+            )
+        )
+
+    def absorb(self, other: _Identity) -> None:
+        self.codes |= other.codes
+        self.dates |= other.dates
+        self.names |= other.names
+        self.born |= other.born
+
+
+def _identities(frame: pl.DataFrame | None, size: int) -> list[_Identity]:
+    """Per record: its Massar code, its civil-status birth date and first name, and its
+    full birth date with its family and first names' keys."""
+    identities = [_Identity(set(), set(), set(), set()) for _ in range(size)]
     if frame is None or frame.height != size:
-        return codes, dates
-    source = frame.get_column("source").to_list() if "source" in frame.columns else [None] * size
+        return identities
+
+    def column(name: str) -> list[Any]:
+        return frame.get_column(name).to_list() if name in frame.columns else [None] * size
+
     rows = zip(
-        frame.get_column("massar_code").to_list(),
-        source,
-        frame.get_column("birth_year").to_list(),
-        frame.get_column("birth_month").to_list(),
-        frame.get_column("birth_day").to_list(),
+        column("massar_code"),
+        column("source"),
+        column("birth_year"),
+        column("birth_month"),
+        column("birth_day"),
+        column("fn_bw"),
+        column("fn_lat"),
+        column("fn_key"),
+        column("sn_key"),
         strict=True,
     )
-    for i, (code, origin, year, month, day) in enumerate(rows):
+    for identity, (code, origin, year, month, day, arabic, latin, key, family) in zip(
+        identities, rows, strict=True
+    ):
         if code:
-            codes[i].add(code)
-        if origin in CIVIL_STATUS_SOURCES and day is not None:
-            dates[i].add((year, month, day))
-    return codes, dates
+            identity.codes.add(code)
+        if day is not None and key and family:
+            # Born the same day into the same family with two first names: twins.
+            identity.born.add(((year, month, day), family, key))
+        if origin not in CIVIL_STATUS_SOURCES:
+            continue
+        if day is not None:
+            identity.dates.add((year, month, day))
+        if arabic or latin:
+            identity.names.add((arabic, latin))
+    return identities
 
 
 def _codes_differ(a: str, b: str) -> bool:
@@ -415,14 +630,42 @@ def _dates_differ(a: Date, b: Date) -> bool:
     return sum(x != y for x, y in zip(a, b, strict=True)) > 1
 
 
-def _cannot_link(
-    codes_a: set[str], codes_b: set[str], dates_a: set[Date], dates_b: set[Date]
-) -> bool:
-    """Two clusters that hold two children: different Massar codes, or different
-    civil-status birth dates (school and RSU records)."""
-    return any(_codes_differ(x, y) for x in codes_a for y in codes_b) or any(
-        _dates_differ(x, y) for x in dates_a for y in dates_b
-    )
+def _names_differ(a: Name, b: Name) -> bool:
+    """Two civil-status first names (Buckwalter, ``normalise_lat``) of two children.
+
+    Both sources copy the civil register, so one child's two records differ by a typo
+    (one letter, or two letters swapped) or a compound name cut short, not more. The
+    Arabic decides; one letter apart in Arabic (حسن, حسين) is two children when the
+    Latin spellings are also more than a typo apart (Hassan, Houssine). Without Arabic
+    on both sides, nothing is decided: Latin spellings vary more.
+    """
+    if not (a[0] and b[0]):
+        return False
+    arabic = _typos_apart(a[0], b[0])
+    if arabic != 1:
+        return arabic > 1
+    return bool(a[1] and b[1]) and _typos_apart(str(a[1]), str(b[1])) > 1
+
+
+@lru_cache(maxsize=65_536)
+def _typos_apart(a: str, b: str) -> int:
+    """Edits between two names (0, 1 or 2 for more), a transposition one edit; a name
+    that begins the other (Fatima, Fatimazahra) is 0."""
+    if a.startswith(b) or b.startswith(a):
+        return 0
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return min(previous[-1], 2)
 
 
 def _pairs(connection: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:

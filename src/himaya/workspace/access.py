@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import Role, User
 from himaya.inspection.selectors import is_inspection_staff
+from himaya.linkage.selectors import is_reviewer
+from himaya.survey.services import is_analyst
 
 
 def does_casework(user: Any) -> bool:
@@ -82,8 +84,12 @@ def nav_links(user: Any) -> list[NavLink]:
         )
         add("inspection:plan", _("Plan"), "inspection:risk")
         add("inspection:annual_report", _("Annual report"))
+    if is_reviewer(user):
+        add("linkage:queue", _("Duplicates"), "linkage:candidate", "linkage:run")
     if sees_dashboard(user):
         add("workspace:dashboard", _("Dashboard"))
+    if is_analyst(user):
+        add("survey:list", _("Survey statistics"), "survey:detail")
     if is_provider(user):
         add("workspace:inbox", _("Referral inbox"), "workspace:referral")
     if user.is_staff:

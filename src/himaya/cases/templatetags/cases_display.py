@@ -146,6 +146,17 @@ def event_text(event: CaseEvent) -> str:
             "organisation": _organisation(d),
             "case": d.get("case", ""),
         }
+    if kind == "merged_in":
+        return _(
+            "Another record of the same child (case #%(case)s) was merged into this one: "
+            "its referrals and visits are here now."
+        ) % {"case": d.get("case", "")}
+    if kind == "merged_out":
+        return _("Closed: the child's record was merged into another (case #%(case)s).") % {
+            "case": d.get("case", "")
+        }
+    if kind == "unmerged":
+        return _("The merge of two records was undone: each case has its own records again.")
     if kind == "closure_rejected":
         text = _("Closure refused (%(reason)s).") % {
             "reason": _label(ClosureReason, d.get("reason"))

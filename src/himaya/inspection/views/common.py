@@ -7,34 +7,11 @@ through ``inspection.services`` and ``inspection.imports``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Concatenate, ParamSpec
-
-from django.http import Http404, HttpRequest, HttpResponse
-
-from himaya.accounts.models import User
+from himaya.core.pages import only_for, page_user
 from himaya.inspection import selectors
 
-P = ParamSpec("P")
+#: Pages for inspectors and supervisors of an inspection office; others: 404.
+inspection_staff_required = only_for(selectors.is_inspection_staff)
 
-
-def inspection_staff_required(
-    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Pages for inspectors and supervisors of an inspection office; others: 404."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        if not selectors.is_inspection_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # behind inspection_staff_required: never, but typed
-        raise Http404
-    return user
+#: The user of an inspection page.
+user_of = page_user

@@ -5,8 +5,10 @@ children with their identifications (classified by the rules engine), cases,
 referrals, follow-ups, timelines and audit entries (see ``himaya.cases.demo``),
 then each labour inspection office's register, visits, children found and
 enforcement (see ``himaya.inspection.demo``; the children found in visits are
-part of the N). Loads the geography first when none is loaded. All in one
-transaction.
+part of the N), then about 2 % of the children recorded a second time in their
+organisation under other spellings, the probable duplicates of the supervisors'
+review queue (see ``himaya.linkage.demo``; also part of the N). Loads the
+geography first when none is loaded. All in one transaction.
 
 The accounts get the public demo password (``himaya-demo``), so the command
 refuses to run when DEBUG is off unless ``--password`` is given. It fills an
@@ -28,6 +30,8 @@ from himaya.cases.models import Child
 from himaya.geography.models import Commune
 from himaya.geography.services import geography_load
 from himaya.inspection.demo import children_to_find, seed_inspection
+from himaya.linkage.demo import DEFAULT_SHARE, seed_duplicates
+from himaya.linkage.services import linkage_run_if_due
 
 
 class Command(BaseCommand):
@@ -84,12 +88,20 @@ class Command(BaseCommand):
         progress = self.stdout.write if options["verbosity"] > 1 else None
         with transaction.atomic():
             found = children_to_find(options["children"])
+            twice = min(round(options["children"] * DEFAULT_SHARE), options["children"] - found)
             report = seed_demo(
-                children=options["children"] - found,
+                children=options["children"] - found - twice,
                 seed=options["seed"],
                 password_hash=make_password(password),
                 progress=progress,
             )
             inspection = seed_inspection(seed=options["seed"], children=found, progress=progress)
+            recorded_twice = seed_duplicates(seed=options["seed"], count=twice)
         self.stdout.write(self.style.SUCCESS(f"Demo data seeded: {report.summary()}."))
         self.stdout.write(self.style.SUCCESS(f"Labour inspection: {inspection.summary()}."))
+        self.stdout.write(self.style.SUCCESS(f"Children recorded twice: {recorded_twice}."))
+        # The worker links the demo children at start: the supervisors' queue of probable
+        # duplicates fills, and identifications are compared with the children known.
+        run = linkage_run_if_due()
+        if run is not None:
+            self.stdout.write(f"Linkage run #{run.pk} queued for the task worker.")
