@@ -37,3 +37,11 @@ def page_user(request: HttpRequest) -> User:
     if not isinstance(user, User):  # never behind those decorators, but typed
         raise Http404
     return user
+
+
+def polled(request: HttpRequest, response: HttpResponse, *, ended: bool) -> HttpResponse:
+    """The partial a page polls (HTMX) while its background work runs: once the work
+    has ended, HTMX reloads the whole page, to show what the work found."""
+    if ended and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response

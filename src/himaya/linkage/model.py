@@ -25,6 +25,7 @@ they never join two siblings.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -361,6 +362,35 @@ def link(
     from: they are linked together with a synthetic population that makes up the
     number (:func:`_padding`), which is then dropped from the pairs and the clusters.
     """
+
+    def on_duckdb(data: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
+        connection = duckdb.connect()
+        if memory_limit:
+            connection.execute(f"SET memory_limit = '{memory_limit}'")
+        _table(connection, "himaya_records", data)
+        db_api = DuckDBAPI(connection)
+        records = db_api.register("himaya_records")
+        linker = Linker(records, settings(), log_level=logging.ERROR)
+        train(linker, data.height, seed)
+        predictions = linker.inference.predict(threshold_match_probability=0.01)
+        # Table names come from Splink, never from the input.
+        pairs = _pairs(connection, predictions.physical_name)
+        model = linker.misc.save_model_to_json()
+        connection.close()
+        return pairs, model
+
+    return link_with(on_duckdb, frame, threshold, seed)
+
+
+#: Trains the model on the records it is given and scores their blocked pairs:
+#: the pairs (as :func:`_pairs` gives them) and the trained model.
+Engine = Callable[[pl.DataFrame], tuple[pl.DataFrame, dict[str, Any]]]
+
+
+def link_with(engine: Engine, frame: pl.DataFrame, threshold: float, seed: int) -> Linkage:
+    """What :func:`link` does whatever runs Splink (DuckDB here, Spark in
+    :mod:`himaya.linkage.spark`): the synthetic padding of a small input, the
+    engine, the padding's pairs dropped, the clusters."""
     ids = frame.get_column("record_id")
     data = frame.select(_MODEL_COLUMNS)
     if data.height == 0:
@@ -369,19 +399,7 @@ def link(
     padding = _padding(data.height, seed)
     if padding is not None:
         data = pl.concat([data, padding])
-    connection = duckdb.connect()
-    if memory_limit:
-        connection.execute(f"SET memory_limit = '{memory_limit}'")
-    _table(connection, "himaya_records", data)
-    db_api = DuckDBAPI(connection)
-    records = db_api.register("himaya_records")
-    linker = Linker(records, settings(), log_level=logging.ERROR)
-    train(linker, data.height, seed)
-    predictions = linker.inference.predict(threshold_match_probability=0.01)
-    # Table names come from Splink, never from the input.
-    pairs = _pairs(connection, predictions.physical_name)
-    model = linker.misc.save_model_to_json()
-    connection.close()
+    pairs, model = engine(data)
     if padding is not None:
         pairs = pairs.filter(
             pl.col("record_id_l").is_in(ids.implode()) & pl.col("record_id_r").is_in(ids.implode())

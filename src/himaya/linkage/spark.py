@@ -49,17 +49,7 @@ from splink import Linker
 from sqlglot import exp
 
 from himaya.linkage import model
-from himaya.linkage.model import (
-    _MODEL_COLUMNS,
-    DEFAULT_THRESHOLD,
-    Linkage,
-    _clusters,
-    _empty_pairs,
-    _padding,
-    _pairs,
-    _singletons,
-    train,
-)
+from himaya.linkage.model import DEFAULT_THRESHOLD, Linkage, _pairs, link_with, train
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -202,31 +192,23 @@ def link(
     not enough with Splink 5 on Spark 4: each EM iteration recomputed the blocked pairs
     and their comparisons, 8 s an iteration instead of 0.5 s on 5,000 records.)
     """
-    ids = frame.get_column("record_id")
-    data = frame.select(_MODEL_COLUMNS)
-    if data.height == 0:
-        return Linkage(_singletons(ids), _empty_pairs())
-    padding = _padding(data.height, seed)
-    if padding is not None:
-        data = pl.concat([data, padding])
     from splink import SparkAPI  # noqa: PLC0415 (pyspark is needed here only)
 
-    session = spark if spark is not None else spark_session()
-    db_api = SparkAPI(  # type: ignore[no-untyped-call]
-        spark_session=session, break_lineage_method=break_lineage_method
-    )
-    records = db_api.register(session.createDataFrame(data.to_arrow()))
-    linker = Linker(records, spark_settings(), log_level=logging.ERROR)
-    train(linker, data.height, seed)
-    predictions = linker.inference.predict(threshold_match_probability=0.01)
-    pairs = _collect_pairs(predictions.as_spark_dataframe())
-    trained = _as_duckdb_model(linker.misc.save_model_to_json())
-    linker.table_management.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
-    if padding is not None:
-        pairs = pairs.filter(
-            pl.col("record_id_l").is_in(ids.implode()) & pl.col("record_id_r").is_in(ids.implode())
+    def on_spark(data: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
+        session = spark if spark is not None else spark_session()
+        db_api = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=session, break_lineage_method=break_lineage_method
         )
-    return Linkage(_clusters(ids, pairs, threshold, frame, data.height), pairs, trained)
+        records = db_api.register(session.createDataFrame(data.to_arrow()))
+        linker = Linker(records, spark_settings(), log_level=logging.ERROR)
+        train(linker, data.height, seed)
+        predictions = linker.inference.predict(threshold_match_probability=0.01)
+        pairs = _collect_pairs(predictions.as_spark_dataframe())
+        trained = _as_duckdb_model(linker.misc.save_model_to_json())
+        linker.table_management.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+        return pairs, trained
+
+    return link_with(on_spark, frame, threshold, seed)
 
 
 def _collect_pairs(predictions: Any) -> pl.DataFrame:

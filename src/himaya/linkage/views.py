@@ -24,7 +24,7 @@ from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
 from himaya.cases.views import not_found_as_404
 from himaya.core.errors import ApplicationError, InvalidInput
-from himaya.core.pages import only_for, page_user
+from himaya.core.pages import only_for, page_user, polled
 from himaya.linkage import selectors, services
 from himaya.linkage.models import DuplicateCandidate, LinkageRun
 from himaya.linkage.templatetags.linkage_display import explanation_rows
@@ -92,9 +92,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     it has ended, HTMX reloads the whole page, to list the pairs it found."""
     found = selectors.run_get(run_id=run_id)
     response = render(request, "linkage/_run.html", _run_context(found))
-    if not found.active and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
+    return polled(request, response, ended=not found.active)
 
 
 @login_required

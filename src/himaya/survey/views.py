@@ -22,7 +22,7 @@ from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
 from himaya.cases.views import _error_summary, _take_errors, not_found_as_404
 from himaya.core.errors import ApplicationError
-from himaya.core.pages import only_for, page_user
+from himaya.core.pages import only_for, page_user, polled
 from himaya.geography.maps import region_map_context
 from himaya.survey import selectors, services
 from himaya.survey.forms import SurveyForm
@@ -102,9 +102,7 @@ def survey_progress(request: HttpRequest, survey_id: int) -> HttpResponse:
     reloads whole, to show the results."""
     survey = selectors.survey_get_for_user(user=page_user(request), survey_id=survey_id)
     response = render(request, "survey/_progress.html", _progress_context(survey))
-    if not survey.in_progress and request.headers.get("HX-Request"):
-        response["HX-Refresh"] = "true"
-    return response
+    return polled(request, response, ended=not survey.in_progress)
 
 
 @login_required
