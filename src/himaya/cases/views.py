@@ -57,7 +57,11 @@ from himaya.cases.forms import (
 )
 from himaya.cases.models import Case, CaseStatus, Child
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
-from himaya.linkage.selectors import Candidate, candidates_for_new_child
+from himaya.linkage.selectors import (
+    Candidate,
+    candidates_for_new_child,
+    identification_as_record,
+)
 from himaya_rules import Classification
 
 PAGE_SIZE = 25
@@ -287,23 +291,7 @@ def _identified(request: HttpRequest, result: services.IdentificationResult) -> 
 def _known_children(user: User, data: Any) -> list[Candidate]:
     """The children already known who may be the one described by the form's data
     (valid or not), each shown to the user, so audited."""
-    estimated = bool(data.get("birth_date_estimated"))
-    birth = (data.get("birth_date") or "").strip()
-    if estimated and len(birth) >= 4:
-        birth = birth[:4]
-    record = {
-        "first_name_ar": data.get("first_name_ar"),
-        "family_name_ar": data.get("family_name_ar"),
-        "first_name_lat": data.get("first_name_latin"),
-        "family_name_lat": data.get("family_name_latin"),
-        "sex": data.get("sex"),
-        "birth_date": birth,
-        "birth_date_precision": ("year" if estimated else "day") if birth else "",
-        "commune_code": data.get("commune"),
-        "massar_code": (data.get("massar_code") or "").upper(),
-        "guardian_cnie": (data.get("guardian_cnie") or "").upper(),
-        "rsu_id": data.get("rsu_number"),
-    }
+    record = identification_as_record(data)
     found = candidates_for_new_child(user=user, record=record)
     for candidate in found:
         audit_record(

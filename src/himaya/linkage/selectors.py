@@ -193,6 +193,28 @@ def explanation(pair: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def identification_as_record(data: Any) -> dict[str, str | None]:
+    """The child described by the identification form's data (valid or not) as a
+    linkage record: an estimated birth date counts by its year only."""
+    estimated = bool(data.get("birth_date_estimated"))
+    birth = (data.get("birth_date") or "").strip()
+    if estimated and len(birth) >= 4:
+        birth = birth[:4]
+    return {
+        "first_name_ar": data.get("first_name_ar"),
+        "family_name_ar": data.get("family_name_ar"),
+        "first_name_lat": data.get("first_name_latin"),
+        "family_name_lat": data.get("family_name_latin"),
+        "sex": data.get("sex"),
+        "birth_date": birth,
+        "birth_date_precision": ("year" if estimated else "day") if birth else "",
+        "commune_code": data.get("commune"),
+        "massar_code": (data.get("massar_code") or "").upper(),
+        "guardian_cnie": (data.get("guardian_cnie") or "").upper(),
+        "rsu_id": data.get("rsu_number"),
+    }
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A child already known who may be the child being identified."""
