@@ -164,6 +164,20 @@ def test_identifying_a_known_child_shows_them_before_a_second_record_is_made(
     assert Child.objects.count() == count + 1
 
 
+def test_the_child_being_identified_comes_from_the_users_organisation(world: Any) -> None:
+    # Its source is the identifying user's organisation's kind, as for the children that
+    # organisation recorded: the model weighs one source or two for it too.
+    known = identify_child(world)
+    services.linkage_run_request(actor=world.supervisor)
+    record = selectors.identification_as_record(_form(world, family_name_latin="Amrani"))
+    assert not record.get("source")
+
+    found = selectors.candidates_for_new_child(user=world.worker, record=record)
+
+    assert [c.child.pk for c in found] == [known.pk]
+    assert found[0].explanation["weights"]["source"] != 0
+
+
 def test_another_organisation_is_never_shown_the_known_child(world: Any, client: Client) -> None:
     identify_child(world)
     services.linkage_run_request(actor=world.supervisor)

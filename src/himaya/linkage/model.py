@@ -19,7 +19,8 @@ and family names swapped are weighed once, on the first name. An estimated age i
 compared with a date, a year or another age by how far apart the two guesses of the
 birth are (``birth_point``). The RSU number and the guardian's CNIE identify a
 household: they count only when the first names and the birth years already agree, so
-they never join two siblings.
+they never join two siblings. Whether two records come from one source or two is a
+comparison too, learnt like the others.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ COMPARISONS = (
     "commune",
     "massar_code",
     "household",
+    "source",
 )
 
 
@@ -290,6 +292,18 @@ def settings() -> SettingsCreator:
             "massar_code",
         ),
         cl.CustomComparison(_household_levels(), "household"),
+        # Two records of one source are less often one child than two of different
+        # sources (a school's list or the registry's extract names a child once; an
+        # inspector or an association sometimes twice): learnt, not asserted, so that
+        # a source that records children twice keeps its duplicates.
+        cl.CustomComparison(
+            _levels(
+                cll.NullLevel("source"),
+                cll.ExactMatchLevel("source").configure(label_for_charts="same source"),
+                cll.ElseLevel(),
+            ),
+            "source",
+        ),
     ]
     return SettingsCreator(
         link_type="dedupe_only",
@@ -333,6 +347,7 @@ class Linkage:
 
 _MODEL_COLUMNS = (
     "record_id",
+    "source",
     "sex",
     "commune_code",
     "province_code",
@@ -690,6 +705,10 @@ def _pairs(connection: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     columns = {row[0] for row in connection.sql(f"DESCRIBE {table}").fetchall()}
 
     def weight(c: str) -> str:  # log2 Bayes factor, with its term-frequency adjustment
+        if f"mw_{c}" not in columns:
+            # A model trained before this comparison existed (``score_new`` with the
+            # last run's model): it weighs nothing until the next run.
+            return "(0.0)"
         tf = f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else ""
         return f"(mw_{c}{tf})"
 

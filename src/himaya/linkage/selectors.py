@@ -232,9 +232,12 @@ def candidates_for_new_child(*, user: User, record: dict[str, str | None]) -> li
     model = current_model()
     if model is None:
         return []
+    # The record comes from the user's organisation, as the children it recorded did.
+    kind = user.organisation.kind if user.organisation is not None else ""
+    source = {"source": SOURCE_OF_KIND.get(kind, kind)} if kind and not record.get("source") else {}
     new = clean(
         pl.DataFrame(
-            [{c: record.get(c) or None for c in COLUMNS} | {"record_id": "new"}],
+            [{c: record.get(c) or None for c in COLUMNS} | source | {"record_id": "new"}],
             schema=dict.fromkeys(COLUMNS, pl.String),
         )
     ).frame
