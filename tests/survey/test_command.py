@@ -153,6 +153,40 @@ def test_small_samples_in_parentheses_and_suppressed(tmp_path: Path) -> None:
     assert areas["MA-01"] == "A" and areas["MA-02"] == "U" and "MA-03" not in areas
 
 
+@pytest.mark.parametrize(
+    ("language", "total", "unweighted", "right_to_left"),
+    [
+        ("en", "Total", "Unweighted number", False),
+        ("fr", "Total", "Effectif non pondéré", False),
+        ("ar", "المجموع", "العدد غير المرجح", True),
+    ],
+)
+def test_tables_and_charts_speak_the_language_of_the_command(
+    mics: pl.DataFrame,
+    tmp_path: Path,
+    language: str,
+    total: str,
+    unweighted: str,
+    right_to_left: bool,
+) -> None:
+    path = tmp_path / "fs.csv"
+    mics.write_csv(path)
+    out = tmp_path / "out"
+    with translation.override(language):
+        call_command(
+            "survey", "estimate", str(path), "--mapping", "mics6", "--output", str(out),
+            stdout=io.StringIO(),
+        )  # fmt: skip
+
+    sheet = openpyxl.load_workbook(out / "tables.xlsx")["PR.3.1"]
+    assert sheet["A5"].value == total
+    assert unweighted in [cell.value for cell in sheet[4]]
+    assert bool(sheet.sheet_view.rightToLeft) is right_to_left
+    assert (out / "PR.3.1.png").stat().st_size > 0
+    # For machines, whatever the language: codes.
+    assert "sex=F" in (out / "estimates.csv").read_text()
+
+
 def _refused(*args: str) -> CommandError:
     with pytest.raises(CommandError) as caught:
         _estimate(*args)

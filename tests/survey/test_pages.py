@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +20,7 @@ from himaya.core.errors import ApplicationError, InvalidInput
 from himaya.survey import services
 from himaya.survey.models import SurveyEstimate, SurveyRun, SurveyStatus
 from himaya.survey.pipeline import Request, run
-from himaya.survey.services import SurveyIn
+from himaya.survey.services import SurveyIn, run_folder
 from himaya.survey.synthetic import generate
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,10 @@ def test_an_analyst_sends_a_file_and_reads_its_tables_map_and_files(
         response = client.get(reverse("survey:file", args=[survey.pk, name]))
         assert response.status_code == 200
         assert b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    # The workbook speaks the sender's language (French, the default, here).
+    book = openpyxl.load_workbook(run_folder(survey.key) / "outputs" / "tables.xlsx")
+    assert survey.language.startswith("fr")
+    assert book["PR.3.1"]["A1"].value.startswith("Tableau PR.3.1 : ")
     # Only the run's outputs are served, never the file sent.
     assert client.get(reverse("survey:file", args=[survey.pk, "input.csv"])).status_code == 404
     assert AuditEntry.objects.filter(event=AuditEvent.SURVEY_DOWNLOADED).count() == 4

@@ -1,4 +1,5 @@
-"""The sentences users see, translatable (Django): refusals by code, and the summary.
+"""The sentences users see, translatable (Django): refusals by code, the summary, and
+the words of the tables and charts (``outputs.ENGLISH``) in the active language.
 
 The domain modules raise ``SurveyRefused(code, **params)``; :func:`refusal` turns
 it into the active language.
@@ -6,10 +7,13 @@ it into the active language.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from collections.abc import Mapping
+
+from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
 
 from himaya.survey.errors import SurveyRefused
+from himaya.survey.outputs import ENGLISH, Labels
 
 REFUSALS = {
     "unreadable": _("Cannot read %(path)s: %(detail)s"),
@@ -49,3 +53,30 @@ def refusal(error: SurveyRefused) -> str:
     params = {"path": "", "detail": "", "column": "", "role": "", "known": ""}
     params |= error.params
     return gettext(str(REFUSALS[error.code])) % params
+
+
+def _translated(texts: Mapping[str, str]) -> dict[str, str]:
+    return {key: gettext(text) for key, text in texts.items()}
+
+
+def output_labels() -> Labels:
+    """The words of the tables and charts (:data:`outputs.ENGLISH`) in the active
+    language, right to left when it is written so."""
+    return Labels(
+        titles=_translated(ENGLISH.titles),
+        notes=_translated(ENGLISH.notes),
+        headings=_translated(ENGLISH.headings),
+        domains=_translated(ENGLISH.domains),
+        sexes=_translated(ENGLISH.sexes),
+        areas=_translated(ENGLISH.areas),
+        total=gettext(ENGLISH.total),
+        table=gettext(ENGLISH.table),
+        chart=gettext(ENGLISH.chart),
+        ci_low=gettext(ENGLISH.ci_low),
+        ci_high=gettext(ENGLISH.ci_high),
+        weighted=gettext(ENGLISH.weighted),
+        unweighted=gettext(ENGLISH.unweighted),
+        footnotes=tuple(gettext(note) for note in ENGLISH.footnotes),
+        axis=gettext(ENGLISH.axis),
+        right_to_left=get_language_bidi(),
+    )

@@ -12,7 +12,7 @@ charts and of SDMX). ``estimates.csv`` keeps every figure with its
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,60 +43,118 @@ ESTIMATE_COLUMNS = (
 SUPPRESS_BELOW = 25
 PARENTHESES_BELOW = 50
 
-DOMAIN_TITLES = {
-    "sex": "Sex",
-    "area": "Area",
-    "region": "Region",
-    "age_group": "Age",
-}
-SEX_LABELS = {"M": "Male", "F": "Female"}
-
 
 @dataclass(frozen=True)
 class Table:
     code: str
-    title: str
     indicators: tuple[str, ...]
-    headings: tuple[str, ...]
-    note: str
 
 
 TABLES = (
-    Table(
-        "PR.3.1",
-        "Child labour",
-        ("child_labour_economic", "household_chores", "child_labour"),
-        (
-            "Economic activities at or above the age-specific threshold",
-            "Household chores at or above the age-specific threshold",
-            "Total child labour (SDG 8.7.1)",
+    Table("PR.3.1", ("child_labour_economic", "household_chores", "child_labour")),
+    Table("PR.3.2", ("child_labour_economic",)),
+    Table("PR.3.3", ("household_chores",)),
+    Table("PR.3.4", ("hazardous_conditions",)),
+)
+
+
+def _(text: str) -> str:
+    """Marks an English text for translation (``makemessages`` reads it); the text is
+    translated by ``himaya.survey.messages.output_labels``, this module being Django's
+    no more than the rules are."""
+    return text
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every word the workbook and the charts print. :data:`ENGLISH` by default;
+    ``himaya.survey.messages.output_labels`` gives them in the active language."""
+
+    #: By table code: its title, and what its percentages are of.
+    titles: Mapping[str, str]
+    notes: Mapping[str, str]
+    #: By indicator: its column's heading.
+    headings: Mapping[str, str]
+    #: By domain variable (``sex``, ``age_group``...): its heading; by sex code and by
+    #: area (``urban``, ``rural``): their labels.
+    domains: Mapping[str, str]
+    sexes: Mapping[str, str]
+    areas: Mapping[str, str]
+    total: str
+    table: str  # "Table %(code)s: %(title)s"
+    chart: str  # "%(code)s: %(title)s"
+    ci_low: str
+    ci_high: str
+    weighted: str
+    unweighted: str
+    footnotes: tuple[str, ...]
+    axis: str
+    right_to_left: bool = False
+
+    def title(self, table: Table) -> str:
+        return self.titles.get(table.code, table.code)
+
+    def heading(self, indicator: str) -> str:
+        return self.headings.get(indicator, indicator)
+
+    def value(self, variable: str, value: str) -> str:
+        if variable == "sex":
+            return self.sexes.get(value, value)
+        if variable == "area":
+            return self.areas.get(value.lower(), value)
+        return value
+
+    def domain(self, variable: str) -> str:
+        return self.domains.get(variable, variable)
+
+
+ENGLISH = Labels(
+    titles={
+        "PR.3.1": _("Child labour"),
+        "PR.3.2": _("Children's involvement in economic activities"),
+        "PR.3.3": _("Children's involvement in household chores"),
+        "PR.3.4": _("Hazardous working conditions"),
+    },
+    notes={
+        "PR.3.1": _(
+            "Percentage of children age 5-17 years by involvement in economic activities "
+            "or household chores at or above the age-specific thresholds, and in child labour"
         ),
-        "Percentage of children age 5-17 years by involvement in economic activities or "
-        "household chores at or above the age-specific thresholds, and in child labour",
+        "PR.3.2": _(
+            "Percentage of children age 5-17 years in economic activities at or above "
+            "the age-specific threshold (1 hour at 5-11, 14 at 12-14, 43 at 15-17)"
+        ),
+        "PR.3.3": _(
+            "Percentage of children age 5-17 years doing household chores at or above "
+            "the age-specific threshold"
+        ),
+        "PR.3.4": _("Percentage of children age 5-17 years working under hazardous conditions"),
+    },
+    headings={
+        "child_labour": _("Total child labour (SDG 8.7.1)"),
+        "child_labour_economic": _("Economic activities at or above the age-specific threshold"),
+        "household_chores": _("Household chores at or above the age-specific threshold"),
+        "hazardous_conditions": _("Working under hazardous conditions"),
+    },
+    domains={"sex": _("Sex"), "area": _("Area"), "region": _("Region"), "age_group": _("Age")},
+    sexes={"M": _("Boys"), "F": _("Girls")},
+    areas={"urban": _("Urban"), "rural": _("Rural")},
+    total=_("Total"),
+    table=_("Table %(code)s: %(title)s"),
+    chart=_("%(code)s: %(title)s"),
+    ci_low=_("95 % CI, lower"),
+    ci_high=_("95 % CI, upper"),
+    weighted=_("Number of children age 5-17 years (weighted)"),
+    unweighted=_("Unweighted number"),
+    footnotes=(
+        _("( ) Figures that are based on 25-49 unweighted cases."),
+        _("* Figures that are based on fewer than 25 unweighted cases and have been suppressed."),
+        _(
+            "Confidence intervals (95 %): Taylor-linearised standard errors, "
+            "stratified two-stage design."
+        ),
     ),
-    Table(
-        "PR.3.2",
-        "Children's involvement in economic activities",
-        ("child_labour_economic",),
-        ("Economic activities at or above the age-specific threshold",),
-        "Percentage of children age 5-17 years in economic activities at or above the "
-        "age-specific threshold (1 hour at 5-11, 14 at 12-14, 43 at 15-17)",
-    ),
-    Table(
-        "PR.3.3",
-        "Children's involvement in household chores",
-        ("household_chores",),
-        ("Household chores at or above the age-specific threshold",),
-        "Percentage of children age 5-17 years doing household chores at or above the "
-        "age-specific threshold",
-    ),
-    Table(
-        "PR.3.4",
-        "Hazardous working conditions",
-        ("hazardous_conditions",),
-        ("Working under hazardous conditions",),
-        "Percentage of children age 5-17 years working under hazardous conditions",
-    ),
+    axis=_("Percentage of children age 5-17 years"),
 )
 
 
@@ -122,10 +180,6 @@ def write_estimates(estimates: pl.DataFrame, path: Path) -> None:
     ).write_csv(path, float_precision=None)
 
 
-def _label(variable: str, value: str) -> str:
-    return SEX_LABELS.get(value, value) if variable == "sex" else value
-
-
 def _layout(estimates: pl.DataFrame, domains: Sequence[str]) -> list[tuple[str, str, str]]:
     """Rows of a table: (kind, variable, value), kind ``total``, ``heading`` or ``value``."""
     rows = [("total", "", "")]
@@ -146,9 +200,14 @@ def _domain(variable: str, value: str) -> str:
 
 
 def write_tables(
-    estimates: pl.DataFrame, domains: Sequence[str], path: Path, subtitle: str = ""
+    estimates: pl.DataFrame,
+    domains: Sequence[str],
+    path: Path,
+    subtitle: str = "",
+    labels: Labels = ENGLISH,
 ) -> None:
-    """``tables.xlsx``: one sheet per MICS table, percentages with one decimal."""
+    """``tables.xlsx``: one sheet per MICS table, percentages with one decimal, in the
+    language of ``labels`` (sheets right to left when it is written so)."""
     book = Workbook()
     book.remove(book.active) if book.active is not None else None
     found = _lookup(estimates)
@@ -156,13 +215,14 @@ def write_tables(
     bold = Font(bold=True)
     for table in TABLES:
         sheet = book.create_sheet(table.code)
-        sheet["A1"] = f"Table {table.code}: {table.title}"
+        sheet.sheet_view.rightToLeft = labels.right_to_left
+        sheet["A1"] = labels.table % {"code": table.code, "title": labels.title(table)}
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet["A2"] = table.note + (f" ({subtitle})" if subtitle else "")
+        sheet["A2"] = labels.notes.get(table.code, "") + (f" ({subtitle})" if subtitle else "")
         header = [""]
-        for heading in table.headings:
-            header += [heading, "95 % CI, lower", "95 % CI, upper"]
-        header += ["Number of children age 5-17 years (weighted)", "Unweighted number"]
+        for indicator in table.indicators:
+            header += [labels.heading(indicator), labels.ci_low, labels.ci_high]
+        header += [labels.weighted, labels.unweighted]
         for column, text in enumerate(header, start=1):
             cell = sheet.cell(row=4, column=column, value=text)
             cell.font = bold
@@ -170,12 +230,10 @@ def write_tables(
         line = 5
         for kind, variable, value in layout:
             if kind == "heading":
-                sheet.cell(
-                    row=line, column=1, value=DOMAIN_TITLES.get(variable, variable)
-                ).font = bold
+                sheet.cell(row=line, column=1, value=labels.domain(variable)).font = bold
                 line += 1
                 continue
-            label = "Total" if kind == "total" else _label(variable, value)
+            label = labels.total if kind == "total" else labels.value(variable, value)
             sheet.cell(row=line, column=1, value=label)
             column = 2
             n = 0
@@ -203,13 +261,7 @@ def write_tables(
             sheet.cell(row=line, column=column + 1, value=n).number_format = "#,##0"
             line += 1
         line += 1
-        notes = (
-            "( ) Figures that are based on 25-49 unweighted cases.",
-            "* Figures that are based on fewer than 25 unweighted cases and have been suppressed.",
-            "95 % confidence intervals from Taylor-linearised standard errors "
-            "(stratified two-stage design).",
-        )
-        for note in notes:
+        for note in labels.footnotes:
             sheet.cell(row=line, column=1, value=note)
             line += 1
         sheet.column_dimensions["A"].width = 28
@@ -219,15 +271,23 @@ def write_tables(
     book.save(path)
 
 
-def write_charts(estimates: pl.DataFrame, domains: Sequence[str], folder: Path) -> list[Path]:
+def write_charts(
+    estimates: pl.DataFrame,
+    domains: Sequence[str],
+    folder: Path,
+    labels: Labels = ENGLISH,
+) -> list[Path]:
     """One bar chart per table (its last indicator, the table's headline), with the
-    95 % intervals; suppressed figures are left out, bracketed ones labelled so."""
+    95 % intervals; suppressed figures are left out, bracketed ones labelled so. In the
+    language of ``labels``; mirrored (bars from the right) when it is written right to
+    left."""
     found = _lookup(estimates)
     layout = [row for row in _layout(estimates, domains) if row[0] != "heading"]
+    rtl = labels.right_to_left
     written: list[Path] = []
     for table in TABLES:
         indicator = table.indicators[-1]
-        labels: list[str] = []
+        names: list[str] = []
         values: list[float] = []
         lows: list[float] = []
         highs: list[float] = []
@@ -238,17 +298,19 @@ def write_charts(estimates: pl.DataFrame, domains: Sequence[str], folder: Path) 
             state = flag(row.get("n_unweighted"))  # type: ignore[arg-type]
             if estimate is None or state == "suppressed":
                 continue
-            title = DOMAIN_TITLES.get(variable, variable)
-            labels.append("Total" if kind == "total" else f"{title}: {_label(variable, value)}")
+            # A left-to-right mark keeps a value such as 05-11 in its order in a
+            # right-to-left label (matplotlib reversed it).
+            text = ("\u200e" if rtl else "") + labels.value(variable, value)
+            names.append(labels.total if kind == "total" else f"{labels.domain(variable)}: {text}")
             values.append(estimate * 100)
             low = _clean(row.get("ci_low"))  # type: ignore[arg-type]
             high = _clean(row.get("ci_high"))  # type: ignore[arg-type]
             lows.append(estimate * 100 - max(low if low is not None else estimate, 0.0) * 100)
             highs.append(min(high if high is not None else estimate, 1.0) * 100 - estimate * 100)
             marks.append(state == "parentheses")
-        height = max(2.5, 0.32 * len(labels) + 1.2)
+        height = max(2.5, 0.32 * len(names) + 1.2)
         figure, axes = plt.subplots(figsize=(7.5, height))
-        positions = list(range(len(labels)))[::-1]
+        positions = list(range(len(names)))[::-1]
         bars = axes.barh(
             positions,
             values,
@@ -262,15 +324,22 @@ def write_charts(estimates: pl.DataFrame, domains: Sequence[str], folder: Path) 
             axes.annotate(
                 label,
                 (bar.get_width() + high, bar.get_y() + bar.get_height() / 2),
-                xytext=(4, 0),
+                xytext=(-4 if rtl else 4, 0),
                 textcoords="offset points",
+                ha="right" if rtl else "left",
                 va="center",
                 fontsize=7,
             )
-        axes.set_yticks(positions, labels, fontsize=8)
-        axes.set_xlabel("Percentage of children age 5-17 years")
-        axes.set_title(f"{table.code}: {table.headings[-1]}", fontsize=10)
-        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_yticks(positions, names, fontsize=8)
+        axes.set_xlabel(labels.axis)
+        title = labels.chart % {"code": table.code, "title": labels.heading(indicator)}
+        axes.set_title(title, fontsize=10)
+        if rtl:
+            axes.invert_xaxis()
+            axes.yaxis.tick_right()
+            axes.spines[["top", "left"]].set_visible(False)
+        else:
+            axes.spines[["top", "right"]].set_visible(False)
         figure.tight_layout()
         for suffix in ("png", "svg"):
             target = folder / f"{table.code}.{suffix}"
@@ -406,9 +475,12 @@ def write_all(
     year: int | None = None,
     ref_area: str = "504",
     region_prefix: str = "MA-",
+    labels: Labels = ENGLISH,
 ) -> list[Path]:
     """Every output of a run into ``folder`` (made if missing): ``estimates.csv``,
-    ``tables.xlsx``, ``sdmx.csv`` and the charts; the files written, in that order."""
+    ``tables.xlsx``, ``sdmx.csv`` and the charts; the files written, in that order. The
+    workbook and the charts speak the language of ``labels``; ``estimates.csv`` and
+    SDMX, for machines, keep their codes."""
     folder.mkdir(parents=True, exist_ok=True)
     estimates = result.estimates
     written = [folder / "estimates.csv", folder / "tables.xlsx", folder / "sdmx.csv"]
@@ -416,8 +488,8 @@ def write_all(
     subtitle = result.mapping.description or result.mapping.name
     if request.ruleset != RULESETS[0]:
         subtitle = f"{subtitle}; {request.ruleset}" if subtitle else request.ruleset
-    write_tables(estimates, result.domains, written[1], subtitle)
-    written += write_charts(estimates, result.domains, folder)
+    write_tables(estimates, result.domains, written[1], subtitle, labels)
+    written += write_charts(estimates, result.domains, folder, labels)
     rows = sdmx_rows(
         estimates,
         year=year or result.year,

@@ -11,35 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import User
 from himaya.core.errors import NotFound
 from himaya.geography import selectors as geography
+from himaya.survey.messages import output_labels
 from himaya.survey.models import SurveyEstimate, SurveyRun
-from himaya.survey.outputs import TABLES, flag
+from himaya.survey.outputs import TABLES, Labels, flag
 from himaya.survey.services import is_analyst
-
-INDICATOR_LABELS = {
-    "child_labour": _("Child labour (SDG 8.7.1)"),
-    "child_labour_economic": _("Economic activities at or above the age-specific threshold"),
-    "household_chores": _("Household chores at or above the age-specific threshold"),
-    "hazardous_conditions": _("Working under hazardous conditions"),
-}
-TABLE_TITLES = {
-    "PR.3.1": _("Child labour"),
-    "PR.3.2": _("Children's involvement in economic activities"),
-    "PR.3.3": _("Children's involvement in household chores"),
-    "PR.3.4": _("Hazardous working conditions"),
-}
-DOMAIN_LABELS = {
-    "all": _("Total"),
-    "sex": _("Sex"),
-    "age_group": _("Age"),
-    "area": _("Area"),
-    "region": _("Region"),
-}
-SEX_VALUES = {"M": _("Boys"), "F": _("Girls")}
 
 
 def survey_visible_to(user: User) -> QuerySet[SurveyRun]:
@@ -101,12 +80,8 @@ def _cell(estimate: SurveyEstimate | None) -> Cell:
     )
 
 
-def _row_label(variable: str, value: str) -> str:
-    if variable == "all":
-        return str(DOMAIN_LABELS["all"])
-    if variable == "sex":
-        return str(SEX_VALUES.get(value, value))
-    return value
+def _row_label(labels: Labels, variable: str, value: str) -> str:
+    return labels.total if variable == "all" else labels.value(variable, value)
 
 
 def survey_tables(survey: SurveyRun) -> list[ShownTable]:
@@ -118,6 +93,7 @@ def survey_tables(survey: SurveyRun) -> list[ShownTable]:
         if estimate.domain not in domains:
             domains.append(estimate.domain)
     tables = []
+    labels = output_labels()
     for table in TABLES:
         rows = []
         for domain in domains:
@@ -125,23 +101,19 @@ def survey_tables(survey: SurveyRun) -> list[ShownTable]:
             rows.append(
                 Row(
                     variable,
-                    _row_label(variable, value),
+                    _row_label(labels, variable, value),
                     [_cell(found.get((name, domain))) for name in table.indicators],
                 )
             )
         tables.append(
             ShownTable(
                 table.code,
-                str(TABLE_TITLES.get(table.code, table.title)),
-                [str(INDICATOR_LABELS.get(name, name)) for name in table.indicators],
+                labels.title(table),
+                [labels.heading(name) for name in table.indicators],
                 rows,
             )
         )
     return tables
-
-
-def variable_label(variable: str) -> str:
-    return str(DOMAIN_LABELS.get(variable, variable))
 
 
 def region_values(survey: SurveyRun, indicator: str = "child_labour") -> list[tuple[Any, Any]]:

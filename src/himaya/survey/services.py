@@ -263,7 +263,7 @@ def survey_run_execute(*, survey_id: int) -> None:
             result = run(request)
             _stage(survey_id, "writing", 80)
             folder = run_folder(survey.key) / "outputs"
-            written = outputs.write_all(result, request, folder)
+            written = outputs.write_all(result, request, folder, labels=messages.output_labels())
             language = (survey.language or "fr")[:2]
             problems = [
                 {"row": p.row, "column": p.column, "reason": p.text(language)}

@@ -8,7 +8,8 @@
 INPUT is CSV, SPSS ``.sav`` or Stata ``.dta``, one row per child. The design
 columns may come from the mapping (``--mapping mics6`` names ``stratum``, ``HH1``
 and ``fsweight``); the options take precedence. Writes ``DIR/estimates.csv``,
-``DIR/tables.xlsx``, ``DIR/PR.3.x.png`` and ``.svg``, ``DIR/sdmx.csv``.
+``DIR/tables.xlsx``, ``DIR/PR.3.x.png`` and ``.svg``, ``DIR/sdmx.csv``; the tables
+and charts in the language the command speaks (``LANGUAGE_CODE``, French unless set).
 
 Exit status: 0 when every row was used; 1 when rows were rejected (each
 reported on standard error as ``row N: COLUMN: REASON`` and left out of the
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             year=opts["year"],
             ref_area=opts["ref_area"],
             region_prefix=opts["region_prefix"],
+            labels=messages.output_labels(),
         )
         estimates = result.estimates
 
