@@ -12,8 +12,10 @@ the end), fills it with ``himaya.cases.demo.seed_demo`` and measures:
   (``services.identification_record``);
 - over loopback, with gunicorn (two worker processes): ``GET /api/cases/{id}``
   for ``--seconds`` seconds from a few client threads with keep-alive
-  connections, then the same against a bare Django view (the framework's
-  ceiling on this machine; mounted only here, see ``bare_application``).
+  connections, then the same against the least a read of a case must do (token,
+  scope, audit entry: ``least_read_view``) and against a bare Django view (the
+  framework's ceiling on this machine); both mounted only here, see
+  ``bare_application``.
 
 A measurement whose URL does not resolve (pages still being written) is
 skipped with a message. DEBUG is off. Targets: list page p95 ≤ 150 ms, case
@@ -61,12 +63,36 @@ def bare_view(request: Any) -> Any:
     return HttpResponse(b'{"status": "ok"}', content_type="application/json")
 
 
+def least_read_view(request: Any, case_id: int) -> Any:
+    """The least any read of a case must do: the API's token check, the user's scope
+    (the selector) and the audit entry, a few columns returned. Whatever the case page
+    or the API read adds costs more than this."""
+    import json
+
+    from django.http import Http404, HttpResponse
+
+    from himaya.accounts.services import api_token_user
+    from himaya.audit.events import AuditEvent
+    from himaya.audit.services import audit_record
+    from himaya.cases.selectors import case_visible_to
+
+    user = api_token_user(request.headers.get("Authorization", "").removeprefix("Bearer "))
+    if user is None:
+        raise Http404
+    row = case_visible_to(user).filter(pk=case_id).values("id", "child_id", "status").first()
+    if row is None:
+        raise Http404
+    audit_record(event=AuditEvent.CASE_VIEWED, actor=user, child_id=row["child_id"])
+    return HttpResponse(json.dumps(row), content_type="application/json")
+
+
 urlpatterns: list[Any] = []
 
 
 def bare_application() -> Any:
-    """Himaya's WSGI application whose URLconf is this module: Himaya's URLs
-    plus ``/bench/bare`` (same middleware, no database, nothing rendered)."""
+    """Himaya's WSGI application whose URLconf is this module: Himaya's URLs plus
+    ``/bench/bare`` (same middleware, no database, nothing rendered) and
+    ``/bench/least/<id>`` (:func:`least_read_view`)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "himaya.config.settings")
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
@@ -75,7 +101,11 @@ def bare_application() -> Any:
     handler = get_wsgi_application()
     from himaya.config.urls import urlpatterns as himaya_urls
 
-    urlpatterns[:] = [path("bench/bare", bare_view), *himaya_urls]
+    urlpatterns[:] = [
+        path("bench/bare", bare_view),
+        path("bench/least/<int:case_id>", least_read_view),
+        *himaya_urls,
+    ]
     settings.ROOT_URLCONF = __name__
     return handler
 
@@ -425,6 +455,11 @@ def run(args: argparse.Namespace, where: str) -> None:
             f"4 client threads; target ≥ {API_TARGET_PER_SECOND:.0f}/s: {verdict}"
         )
     with gunicorn("bench_casework:bare_application()") as port:
+        rate = hammer(port, [f"/bench/least/{pk}" for pk in sample], headers, args.seconds)
+        print(
+            f"least_case_read_throughput: {rate}, token, scoped query, audit entry "
+            "(the floor of any read of a case)"
+        )
         rate = hammer(port, ["/bench/bare"], {"Connection": "keep-alive"}, args.seconds)
     print(f"bare_django_view_throughput: {rate}, same server set-up (the ceiling)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
