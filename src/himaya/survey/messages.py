@@ -8,6 +8,7 @@ it into the active language.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields, replace
 
 from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
@@ -55,28 +56,19 @@ def refusal(error: SurveyRefused) -> str:
     return gettext(str(REFUSALS[error.code])) % params
 
 
-def _translated(texts: Mapping[str, str]) -> dict[str, str]:
-    return {key: gettext(text) for key, text in texts.items()}
+def _translated(value: object) -> object:
+    if isinstance(value, str):
+        return gettext(value)
+    if isinstance(value, tuple):
+        return tuple(gettext(text) for text in value)
+    if isinstance(value, Mapping):
+        return {key: gettext(text) for key, text in value.items()}
+    return value
 
 
 def output_labels() -> Labels:
     """The words of the tables and charts (:data:`outputs.ENGLISH`) in the active
     language, right to left when it is written so."""
-    return Labels(
-        titles=_translated(ENGLISH.titles),
-        notes=_translated(ENGLISH.notes),
-        headings=_translated(ENGLISH.headings),
-        domains=_translated(ENGLISH.domains),
-        sexes=_translated(ENGLISH.sexes),
-        areas=_translated(ENGLISH.areas),
-        total=gettext(ENGLISH.total),
-        table=gettext(ENGLISH.table),
-        chart=gettext(ENGLISH.chart),
-        ci_low=gettext(ENGLISH.ci_low),
-        ci_high=gettext(ENGLISH.ci_high),
-        weighted=gettext(ENGLISH.weighted),
-        unweighted=gettext(ENGLISH.unweighted),
-        footnotes=tuple(gettext(note) for note in ENGLISH.footnotes),
-        axis=gettext(ENGLISH.axis),
-        right_to_left=get_language_bidi(),
-    )
+    words = {field.name: _translated(getattr(ENGLISH, field.name)) for field in fields(Labels)}
+    words["right_to_left"] = get_language_bidi()
+    return replace(ENGLISH, **words)  # type: ignore[arg-type]
