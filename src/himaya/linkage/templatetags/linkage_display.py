@@ -21,7 +21,7 @@ COMPARISON_LABELS = {
     "commune": gettext_lazy("Commune"),
     "massar_code": gettext_lazy("Massar code"),
     "household": gettext_lazy("Household (RSU number, guardian's CNIE)"),
-    "source": gettext_lazy("Source (one organisation or two)"),
+    "source": gettext_lazy("Source (inspection, association, school, social registry)"),
 }
 
 
