@@ -161,7 +161,7 @@ def test_small_samples_in_parentheses_and_suppressed(tmp_path: Path) -> None:
         ("ar", "المجموع", "العدد غير المرجح", True),
     ],
 )
-def test_tables_and_charts_speak_the_language_of_the_command(
+def test_the_report_tables_and_charts_speak_the_language_asked_for(
     mics: pl.DataFrame,
     tmp_path: Path,
     language: str,
@@ -172,11 +172,11 @@ def test_tables_and_charts_speak_the_language_of_the_command(
     path = tmp_path / "fs.csv"
     mics.write_csv(path)
     out = tmp_path / "out"
-    with translation.override(language):
-        call_command(
-            "survey", "estimate", str(path), "--mapping", "mics6", "--output", str(out),
-            stdout=io.StringIO(),
-        )  # fmt: skip
+    report = io.StringIO()
+    call_command(
+        "survey", "estimate", str(path), "--mapping", "mics6", "--output", str(out),
+        "--language", language, stdout=report,
+    )  # fmt: skip
 
     sheet = openpyxl.load_workbook(out / "tables.xlsx")["PR.3.1"]
     assert sheet["A5"].value == total
@@ -185,6 +185,8 @@ def test_tables_and_charts_speak_the_language_of_the_command(
     assert (out / "PR.3.1.png").stat().st_size > 0
     # For machines, whatever the language: codes.
     assert "sex=F" in (out / "estimates.csv").read_text()
+    with translation.override(language):
+        assert translation.gettext("Written: %(path)s") % {"path": out} in report.getvalue()
 
 
 def _refused(*args: str) -> CommandError:

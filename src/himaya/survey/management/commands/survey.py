@@ -4,12 +4,13 @@
                            [--by COL,...] --output DIR [--ruleset sdg-8.7.1|sdg-8.7.1-mics5]
                            [--singleton center|scale|skip] [--observed-on DATE]
                            [--ref-area CODE] [--region-prefix TEXT] [--year YEAR]
+                           [--language fr|ar|en]
 
 INPUT is CSV, SPSS ``.sav`` or Stata ``.dta``, one row per child. The design
 columns may come from the mapping (``--mapping mics6`` names ``stratum``, ``HH1``
 and ``fsweight``); the options take precedence. Writes ``DIR/estimates.csv``,
-``DIR/tables.xlsx``, ``DIR/PR.3.x.png`` and ``.svg``, ``DIR/sdmx.csv``; the tables
-and charts in the language the command speaks (``LANGUAGE_CODE``, French unless set).
+``DIR/tables.xlsx``, ``DIR/PR.3.x.png`` and ``.svg``, ``DIR/sdmx.csv``; the report,
+the tables and the charts in ``--language`` (French by default).
 
 Exit status: 0 when every row was used; 1 when rows were rejected (each
 reported on standard error as ``row N: COLUMN: REASON`` and left out of the
@@ -25,7 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import get_language, gettext
 
 from himaya.survey import messages, outputs
@@ -83,8 +86,17 @@ class Command(BaseCommand):
             help="SDMX REF_AREA of a region: this prefix and the region code (MA-)",
         )
         estimate.add_argument("--year", type=int, help="SDMX TIME_PERIOD (default: survey year)")
+        estimate.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the report, the tables and the charts (default: fr)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        with translation.override(opts["language"] or translation.get_language()):
+            self._estimate(**opts)
+
+    def _estimate(self, **opts: Any) -> None:
         request = Request(
             input=opts["input"],
             mapping=opts["mapping"],
