@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import Organisation
 from himaya.cases.models import SECTOR_CHOICES, Territorial
+from himaya.core.models import BackgroundJob
 
 
 class Establishment(Territorial):
@@ -364,7 +365,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class EstablishmentImport(models.Model):
+class EstablishmentImport(BackgroundJob):
     """A CSV file of establishments imported into an office's register by a
     background task (``inspection.tasks``).
 
@@ -396,21 +397,11 @@ class EstablishmentImport(models.Model):
     rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
     rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("establishment import")
         verbose_name_plural = _("establishment imports")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["office", "created_at"])]
 
     def __str__(self) -> str:
         return f"import #{self.pk}"
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import Organisation
+from himaya.core.models import BackgroundJob
 
 
 class RunStatus(models.TextChoices):
@@ -30,7 +31,7 @@ class RunTrigger(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
 
 
-class LinkageRun(models.Model):
+class LinkageRun(BackgroundJob):
     """One run of the model over every child not merged into another: it trains the
     model, scores the pairs, and replaces the open candidates with those it finds."""
 
@@ -57,14 +58,8 @@ class LinkageRun(models.Model):
     across_organisations = models.PositiveIntegerField(default=0)
     #: The trained model (Splink's JSON), used to score a new child against the known.
     model = models.JSONField(null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("linkage run")
         constraints = [
             # One run at a time (a request while one waits is refused by the service).
@@ -75,10 +70,6 @@ class LinkageRun(models.Model):
 
     def __str__(self) -> str:
         return f"linkage run #{self.pk}"
-
-    @property
-    def active(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class CandidateStatus(models.TextChoices):

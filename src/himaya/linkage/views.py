@@ -92,7 +92,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     it has ended, HTMX reloads the whole page, to list the pairs it found."""
     found = selectors.run_get(run_id=run_id)
     response = render(request, "linkage/_run.html", _run_context(found))
-    return polled(request, response, ended=not found.active)
+    return polled(request, response, ended=not found.in_progress)
 
 
 @login_required

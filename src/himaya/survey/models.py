@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himaya.accounts.models import Organisation
+from himaya.core.models import BackgroundJob
 
 
 class SurveyStatus(models.TextChoices):
@@ -23,7 +24,7 @@ class SurveyStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class SurveyRun(models.Model):
+class SurveyRun(BackgroundJob):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,22 +60,12 @@ class SurveyRun(models.Model):
     problems = models.JSONField(default=list, blank=True)
     #: Names of the output files written (in the run's folder).
     outputs = models.JSONField(default=list, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("survey estimation")
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def in_progress(self) -> bool:
-        return self.status in (SurveyStatus.QUEUED, SurveyStatus.RUNNING)
 
 
 class SurveyEstimate(models.Model):
