@@ -38,7 +38,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from himaya.accounts.models import Organisation, Role, ServiceType, User
 from himaya.audit.events import AuditEvent
-from himaya.audit.services import audit_record
 from himaya.cases import selectors, services, workflow
 from himaya.cases.forms import (
     AssessForm,
@@ -57,11 +56,8 @@ from himaya.cases.forms import (
 )
 from himaya.cases.models import Case, CaseStatus, Child
 from himaya.core.errors import ApplicationError, InvalidInput, NotFound
-from himaya.linkage.selectors import (
-    Candidate,
-    candidates_for_new_child,
-    identification_as_record,
-)
+from himaya.linkage.selectors import Candidate, identification_as_record
+from himaya.linkage.services import known_children_view
 from himaya_rules import Classification
 
 PAGE_SIZE = 25
@@ -291,17 +287,7 @@ def _identified(request: HttpRequest, result: services.IdentificationResult) -> 
 def _known_children(user: User, data: Any) -> list[Candidate]:
     """The children already known who may be the one described by the form's data
     (valid or not), each shown to the user, so audited."""
-    record = identification_as_record(data)
-    found = candidates_for_new_child(user=user, record=record)
-    for candidate in found:
-        audit_record(
-            event=AuditEvent.CANDIDATES_SHOWN,
-            actor=user,
-            obj=candidate.child,
-            child_id=candidate.child.pk,
-            detail={"probability": round(candidate.probability, 3)},
-        )
-    return found
+    return known_children_view(user=user, record=identification_as_record(data))
 
 
 #: A new child probably one of those known is saved only once the user says it is

@@ -12,7 +12,8 @@
   one's case is closed ("merged"). ``moved`` keeps where each record was.
 - ``children_unmerge`` puts every record back where ``moved`` says it was.
 
-Each is audited; merges and unmerges name both children.
+Each is audited; merges and unmerges name both children. So is every read of children
+the pages show: ``review_queue_view``, ``candidate_view``, ``known_children_view``.
 """
 
 from __future__ import annotations
@@ -52,7 +53,15 @@ from himaya.linkage.models import (
     RunStatus,
     RunTrigger,
 )
-from himaya.linkage.selectors import explanation, is_reviewer, linkage_records
+from himaya.linkage.selectors import (
+    Candidate,
+    candidate_get_for_user,
+    candidates_for_new_child,
+    explanation,
+    is_reviewer,
+    linkage_records,
+    review_queue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -355,3 +364,40 @@ def children_unmerge(*, actor: User, merge: ChildMerge) -> ChildMerge:
         )
     _audit_merge(AuditEvent.CHILDREN_UNMERGED, actor, locked)
     return locked
+
+
+# --- Reads of children's records, each audited ---------------------------------------
+
+
+def review_queue_view(*, user: User, limit: int) -> list[DuplicateCandidate]:
+    """The first ``limit`` open pairs in the user's scope; which were shown is audited."""
+    pairs = list(review_queue(user=user)[:limit])
+    audit_record(
+        event=AuditEvent.DUPLICATES_VIEWED,
+        actor=user,
+        detail={"candidates": [pair.pk for pair in pairs]},
+    )
+    return pairs
+
+
+def candidate_view(*, user: User, candidate_id: int) -> DuplicateCandidate:
+    """A pair in the user's scope, side by side: audited once for each child."""
+    pair = candidate_get_for_user(user=user, candidate_id=candidate_id)
+    for child_id in (pair.child_a_id, pair.child_b_id):
+        audit_record(event=AuditEvent.DUPLICATE_VIEWED, actor=user, obj=pair, child_id=child_id)
+    return pair
+
+
+def known_children_view(*, user: User, record: dict[str, str | None]) -> list[Candidate]:
+    """The children already known who may be the child ``record`` describes (while it
+    is being identified), each shown to the user, so audited."""
+    found = candidates_for_new_child(user=user, record=record)
+    for candidate in found:
+        audit_record(
+            event=AuditEvent.CANDIDATES_SHOWN,
+            actor=user,
+            obj=candidate.child,
+            child_id=candidate.child.pk,
+            detail={"probability": round(candidate.probability, 3)},
+        )
+    return found

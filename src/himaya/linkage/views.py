@@ -20,8 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from himaya.accounts.models import User
-from himaya.audit.events import AuditEvent
-from himaya.audit.services import audit_record
 from himaya.cases.views import not_found_as_404
 from himaya.core.errors import ApplicationError, InvalidInput
 from himaya.core.pages import only_for, page_user, polled
@@ -54,14 +52,8 @@ def _run_context(run: LinkageRun | None) -> dict[str, Any]:
 def queue(request: HttpRequest) -> HttpResponse:
     """The open pairs in scope, the latest run and its progress, the recent merges."""
     user = page_user(request)
-    pairs = list(selectors.review_queue(user=user)[:QUEUE_SIZE])
-    audit_record(
-        event=AuditEvent.DUPLICATES_VIEWED,
-        actor=user,
-        detail={"candidates": [pair.pk for pair in pairs]},
-    )
     context = {
-        "pairs": pairs,
+        "pairs": services.review_queue_view(user=user, limit=QUEUE_SIZE),
         "total": selectors.review_queue(user=user).count(),
         "merges": selectors.recent_merges(user=user),
         **_run_context(selectors.latest_run()),
@@ -103,9 +95,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
 def candidate(request: HttpRequest, candidate_id: int) -> HttpResponse:
     """Two children side by side, with the model's explanation; merge or dismiss."""
     user = page_user(request)
-    pair = selectors.candidate_get_for_user(user=user, candidate_id=candidate_id)
-    for child_id in (pair.child_a_id, pair.child_b_id):
-        audit_record(event=AuditEvent.DUPLICATE_VIEWED, actor=user, obj=pair, child_id=child_id)
+    pair = services.candidate_view(user=user, candidate_id=candidate_id)
     context = {
         "pair": pair,
         "children": [pair.child_a, pair.child_b],

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from himaya.accounts.models import Role, User
+from himaya.accounts.models import User
 from himaya.audit.events import AuditEvent
 from himaya.audit.services import audit_record
 from himaya.cases.services import ruleset_version
@@ -40,6 +40,7 @@ from himaya.survey.errors import SurveyRefused
 from himaya.survey.estimate import DEFAULT_SINGLETON, SINGLETON_RULES
 from himaya.survey.models import SurveyEstimate, SurveyRun, SurveyStatus
 from himaya.survey.pipeline import Request, prepare, run
+from himaya.survey.selectors import is_analyst, survey_get_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +62,6 @@ FIELD_OF_REFUSAL = {
     "mapping_unknown_field": "mapping",
     "unknown_by": "by",
 }
-
-
-def is_analyst(user: object) -> bool:
-    return (
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "role", None) == Role.ANALYST
-        and getattr(user, "organisation_id", None) is not None
-    )
 
 
 def _require_analyst(actor: User) -> int:
@@ -98,6 +91,24 @@ def output_path(survey: SurveyRun, name: str) -> Path:
     if name not in survey.outputs:
         raise NotFound()
     return run_folder(survey.key) / "outputs" / name
+
+
+def survey_view(*, user: User, survey_id: int) -> SurveyRun:
+    """A run of the user's organisation, read for its page: audited."""
+    survey = survey_get_for_user(user=user, survey_id=survey_id)
+    audit_record(event=AuditEvent.SURVEY_VIEWED, actor=user, obj=survey)
+    return survey
+
+
+def survey_output_open(*, user: User, survey_id: int, name: str) -> Path:
+    """The path of one output of a run of the user's organisation, to be sent to the
+    user: audited. A name the run did not write, or a file gone: not found."""
+    survey = survey_get_for_user(user=user, survey_id=survey_id)
+    path = output_path(survey, name)
+    if not path.is_file():
+        raise NotFound()
+    audit_record(event=AuditEvent.SURVEY_DOWNLOADED, actor=user, obj=survey, detail={"file": name})
+    return path
 
 
 @dataclass

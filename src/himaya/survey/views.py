@@ -10,7 +10,7 @@ import mimetypes
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from himaya.audit.events import AuditEvent
-from himaya.audit.services import audit_record
 from himaya.cases.views import _error_summary, _take_errors, not_found_as_404
 from himaya.core.errors import ApplicationError
 from himaya.core.pages import only_for, page_user, polled
@@ -35,7 +33,7 @@ STAGE_LABELS = {
 
 
 #: Pages for analysts; anybody else gets "not found".
-analyst_required = only_for(services.is_analyst)
+analyst_required = only_for(selectors.is_analyst)
 
 
 @login_required
@@ -76,9 +74,7 @@ def _progress_context(survey: SurveyRun) -> dict[str, Any]:
 @not_found_as_404
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     """A run: its progress while it runs; then its tables, charts, map and files."""
-    user = page_user(request)
-    survey = selectors.survey_get_for_user(user=user, survey_id=survey_id)
-    audit_record(event=AuditEvent.SURVEY_VIEWED, actor=user, obj=survey)
+    survey = services.survey_view(user=page_user(request), survey_id=survey_id)
     context = _progress_context(survey)
     if survey.status == SurveyStatus.DONE:
         context |= {
@@ -111,12 +107,7 @@ def survey_progress(request: HttpRequest, survey_id: int) -> HttpResponse:
 @not_found_as_404
 def survey_file(request: HttpRequest, survey_id: int, name: str) -> HttpResponse:
     """One output of a run: charts shown in the page, the rest downloaded."""
-    user = page_user(request)
-    survey = selectors.survey_get_for_user(user=user, survey_id=survey_id)
-    path = services.output_path(survey, name)
-    if not path.is_file():
-        raise Http404
-    audit_record(event=AuditEvent.SURVEY_DOWNLOADED, actor=user, obj=survey, detail={"file": name})
+    path = services.survey_output_open(user=page_user(request), survey_id=survey_id, name=name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     inline = name.endswith((".svg", ".png"))
     response = FileResponse(

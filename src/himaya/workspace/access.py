@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from himaya.accounts.models import Role, User
 from himaya.inspection.selectors import is_inspection_staff
 from himaya.linkage.selectors import is_reviewer
-from himaya.survey.services import is_analyst
+from himaya.survey.selectors import is_analyst
 
 
 def does_casework(user: Any) -> bool:
