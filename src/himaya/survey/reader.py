@@ -19,6 +19,15 @@ from himaya.survey.errors import SurveyRefused
 
 FORMATS = (".csv", ".sav", ".dta")
 
+#: What reading a file raises when it is not what its name says (refused as unreadable).
+UNREADABLE = (
+    OSError,
+    ValueError,
+    pl.exceptions.PolarsError,
+    pyreadstat.ReadstatError,
+    pyreadstat.PyreadstatError,
+)
+
 
 def _format(path: Path) -> str:
     suffix = path.suffix.lower()
@@ -38,13 +47,7 @@ def columns_of(path: Path) -> list[str]:
         reader = pyreadstat.read_sav if suffix == ".sav" else pyreadstat.read_dta
         _, meta = reader(str(path), metadataonly=True, output_format="polars")
         return list(meta.column_names)
-    except (
-        OSError,
-        ValueError,
-        pl.exceptions.PolarsError,
-        pyreadstat.ReadstatError,
-        pyreadstat.PyreadstatError,
-    ) as error:
+    except UNREADABLE as error:
         raise SurveyRefused("unreadable", path=str(path), detail=str(error)) from error
 
 
@@ -82,13 +85,7 @@ def read_survey(path: Path, columns: Sequence[str] | None = None) -> pl.DataFram
                 options["usecols"] = wanted
             raw, _ = reader(str(path), **options)
             frame = pl.DataFrame([_as_text(raw.get_column(name)) for name in raw.columns])
-    except (
-        OSError,
-        ValueError,
-        pl.exceptions.PolarsError,
-        pyreadstat.ReadstatError,
-        pyreadstat.PyreadstatError,
-    ) as error:
+    except UNREADABLE as error:
         raise SurveyRefused("unreadable", path=str(path), detail=str(error)) from error
     if frame.height == 0:
         raise SurveyRefused("empty", path=str(path))
